@@ -1,0 +1,570 @@
+import { compose } from "../http/compose.js";
+import { escapeHtml } from "../http/escape-html.js";
+import { HttpError, statusText } from "../http/http-error.js";
+import { splitRequestUrl } from "../http/request-path.js";
+import type { Handler, Middleware } from "../http/types.js";
+import { cookieSession } from "../middleware/cookie-session.js";
+import { renderNotFoundPage } from "../middleware/not-found-page.js";
+import { renderErrorPage } from "../middleware/show-exceptions.js";
+import type { PathParams } from "../router/params.js";
+import { compilePattern, type RouteParams } from "../router/pattern.js";
+import { Router } from "../router/router.js";
+import { createPublicFolder } from "../static/public-folder.js";
+import { compileConditions, type Condition, type ConditionFactory, type Conditions } from "./conditions.js";
+import { Context } from "./context.js";
+import { defaultSettings, dumpsErrors, showsExceptions, staticFolderOf, viewsFolderOf, type KnownSettings, type Settings } from "./settings.js";
+import { Halt, Pass } from "./signals.js";
+import { createViewRenderer } from "./views.js";
+
+export type RouteHandler<P, H = {}> = (c: Context<P> & H) => unknown;
+export type ErrorHandler<H = {}> = (c: Context<RouteParams> & H, error: any) => unknown;
+type AnyErrorClass = abstract new (...args: any[]) => unknown;
+type ErrorKey = AnyErrorClass | number | readonly [number, number];
+
+interface RouteEntry {
+  method: string;
+  pattern: string | RegExp;
+  conditions: Condition[];
+  conditionSource: Conditions | undefined;
+  handler: RouteHandler<any, any>;
+  /** The HEAD twin a `get` adds; not listed in the route table. */
+  implicit: boolean;
+}
+
+interface Filter {
+  router: Router<Filter> | undefined; // a filter with a pattern matches through its own one-route router
+  conditions: Condition[];
+  handler: RouteHandler<any, any>;
+}
+
+interface ErrorEntry {
+  key: ErrorKey | undefined; // undefined: every error (Sinatra's `error do … end`)
+  handler: ErrorHandler<any>;
+}
+
+const EMPTY_PARAMS: RouteParams = Object.freeze({}) as RouteParams;
+
+/**
+ * A frank application: Sinatra's DSL over Web-standard Request/Response.
+ * `app.fetch` is a plain handler, so any server, Builder or test can run it.
+ */
+export class App<H extends object = {}> {
+  readonly settings: Settings = defaultSettings();
+
+  readonly #routes: RouteEntry[] = [];
+  readonly #before: Filter[] = [];
+  readonly #after: Filter[] = [];
+  readonly #errors: ErrorEntry[] = [];
+  readonly #middleware: Middleware[] = [];
+  readonly #conditions = new Map<string, ConditionFactory>();
+  readonly #helpers: Record<string, unknown> = {};
+  readonly #startHooks: Array<() => unknown> = [];
+  readonly #stopHooks: Array<() => unknown> = [];
+  /** Built on the first request (after every `set`), dropped when routes or settings change. */
+  #compiled: Compiled | undefined;
+
+  // ---- settings ------------------------------------------------------------------------------
+
+  set<K extends keyof KnownSettings>(name: K, value: KnownSettings[K]): this;
+  set(name: string, value: unknown): this;
+  set(values: Partial<KnownSettings> & Record<string, unknown>): this;
+  set(nameOrValues: string | Record<string, unknown>, value?: unknown): this {
+    const values = typeof nameOrValues === "string" ? { [nameOrValues]: value } : nameOrValues;
+    Object.assign(this.settings, values);
+    this.#compiled = undefined;
+    return this;
+  }
+
+  enable(...names: string[]): this {
+    for (const name of names) this.set(name, true);
+    return this;
+  }
+
+  disable(...names: string[]): this {
+    for (const name of names) this.set(name, false);
+    return this;
+  }
+
+  get environment(): string {
+    return this.settings.environment;
+  }
+
+  /** Runs `fn` now when the environment is one of `envs` (or always, with no envs). */
+  configure(...args: [...envs: string[], fn: (app: this) => void]): this {
+    const fn = args.pop() as (app: this) => void;
+    if (args.length === 0 || (args as string[]).includes(this.environment)) fn(this);
+    return this;
+  }
+
+  // ---- routes --------------------------------------------------------------------------------
+
+  get<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
+  get<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
+  get(pattern: string | RegExp, ...rest: unknown[]): this {
+    // Like Sinatra, a GET route also answers HEAD (the body is dropped on the way out).
+    this.#addRoute("GET", pattern, rest);
+    return this.#addRoute("HEAD", pattern, rest, true);
+  }
+  post<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
+  post<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
+  post(pattern: string | RegExp, ...rest: unknown[]): this {
+    return this.#addRoute("POST", pattern, rest);
+  }
+  put<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
+  put<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
+  put(pattern: string | RegExp, ...rest: unknown[]): this {
+    return this.#addRoute("PUT", pattern, rest);
+  }
+  patch<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
+  patch<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
+  patch(pattern: string | RegExp, ...rest: unknown[]): this {
+    return this.#addRoute("PATCH", pattern, rest);
+  }
+  delete<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
+  delete<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
+  delete(pattern: string | RegExp, ...rest: unknown[]): this {
+    return this.#addRoute("DELETE", pattern, rest);
+  }
+  options<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
+  options<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
+  options(pattern: string | RegExp, ...rest: unknown[]): this {
+    return this.#addRoute("OPTIONS", pattern, rest);
+  }
+  head<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
+  head<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
+  head(pattern: string | RegExp, ...rest: unknown[]): this {
+    return this.#addRoute("HEAD", pattern, rest);
+  }
+  link<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
+  link<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
+  link(pattern: string | RegExp, ...rest: unknown[]): this {
+    return this.#addRoute("LINK", pattern, rest);
+  }
+  unlink<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
+  unlink<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
+  unlink(pattern: string | RegExp, ...rest: unknown[]): this {
+    return this.#addRoute("UNLINK", pattern, rest);
+  }
+
+  /** A route for any method name, e.g. `route("PROPFIND", "/dav/*", h)`. */
+  route<P extends string | RegExp>(method: string, pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
+  route<P extends string | RegExp>(method: string, pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
+  route(method: string, pattern: string | RegExp, ...rest: unknown[]): this {
+    const verb = method.toUpperCase();
+    if (!/^[!#$%&'*+.^_`|~0-9A-Z-]+$/.test(verb)) throw new TypeError(`"${method}" is not an HTTP method name`);
+    if (verb === "GET") return this.get(pattern, ...(rest as [RouteHandler<any, H>]));
+    return this.#addRoute(verb, pattern, rest);
+  }
+
+  #addRoute(method: string, pattern: string | RegExp, rest: unknown[], implicit = false): this {
+    const [conditionSource, handler] = splitConditions(rest, `${method} ${String(pattern)}`);
+    compilePattern(pattern); // a malformed pattern fails here, at definition, not at the first request
+    const conditions = compileConditions(conditionSource, this.#conditions);
+    this.#routes.push({ method, pattern, conditionSource, conditions, handler, implicit });
+    this.#compiled = undefined;
+    return this;
+  }
+
+  /** Registers a custom condition: `app.condition("probability", (p) => () => Math.random() < p)`. */
+  condition(name: string, factory: ConditionFactory): this {
+    this.#conditions.set(name, factory);
+    return this;
+  }
+
+  /** The route table, in matching order (for `frank routes` and the development 404 page). */
+  routes(): ReadonlyArray<{ method: string; pattern: string | RegExp; conditions: Conditions | undefined }> {
+    return this.#routes
+      .filter((route) => !route.implicit)
+      .map(({ method, pattern, conditionSource }) => ({ method, pattern, conditions: conditionSource }));
+  }
+
+  // ---- filters, errors, helpers, middleware, lifecycle -------------------------------------------
+
+  before(handler: RouteHandler<RouteParams, H>): this;
+  before<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
+  before<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
+  before(...args: unknown[]): this {
+    this.#before.push(this.#filter(args));
+    return this;
+  }
+
+  after(handler: RouteHandler<RouteParams, H>): this;
+  after<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
+  after<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
+  after(...args: unknown[]): this {
+    this.#after.push(this.#filter(args));
+    return this;
+  }
+
+  #filter(args: unknown[]): Filter {
+    const pattern = typeof args[0] === "string" || args[0] instanceof RegExp ? (args.shift() as string | RegExp) : undefined;
+    const [conditionSource, handler] = splitConditions(args, "filter");
+    let router: Router<Filter> | undefined;
+    const filter: Filter = { router: undefined, conditions: compileConditions(conditionSource, this.#conditions), handler };
+    if (pattern !== undefined) {
+      router = new Router<Filter>({ strictPaths: this.settings.strictPaths });
+      router.add("*", pattern, filter);
+      filter.router = router;
+    }
+    this.#compiled = undefined;
+    return filter;
+  }
+
+  /** Handles a 404 from any source (no route, `c.notFound()`, `halt(404)`). */
+  notFound(handler: ErrorHandler<H>): this {
+    return this.error(404, handler);
+  }
+
+  /**
+   * `error(handler)` for every error, `error(ErrorClass, h)` for a class and its subclasses,
+   * `error(500, h)` or `error([400, 499], h)` for statuses (also when a route answers that status).
+   */
+  error(handler: ErrorHandler<H>): this;
+  error(key: ErrorKey, handler: ErrorHandler<H>): this;
+  error(keyOrHandler: ErrorKey | ErrorHandler<H>, handler?: ErrorHandler<H>): this {
+    if (handler === undefined) this.#errors.push({ key: undefined, handler: keyOrHandler as ErrorHandler<H> });
+    else this.#errors.push({ key: keyOrHandler as ErrorKey, handler });
+    return this;
+  }
+
+  /** Methods every route can call on `c` (Sinatra's `helpers`); `this` is the Context. */
+  helpers<M extends Record<string, (...args: any[]) => unknown>>(methods: M & ThisType<Context<RouteParams> & H & M>): App<H & M> {
+    Object.assign(this.#helpers, methods);
+    this.#compiled = undefined;
+    return this as unknown as App<H & M>;
+  }
+
+  /** Wraps the app in a Web-standard middleware; the first `use` is the outermost. */
+  use(middleware: Middleware): this {
+    this.#middleware.push(middleware);
+    this.#compiled = undefined;
+    return this;
+  }
+
+  /** Runs when the server starts listening (Sinatra's on_start). */
+  onStart(hook: () => unknown): this {
+    this.#startHooks.push(hook);
+    return this;
+  }
+
+  /** Runs when the server is shutting down (Sinatra's on_stop). */
+  onStop(hook: () => unknown): this {
+    this.#stopHooks.push(hook);
+    return this;
+  }
+
+  /** Called by the server (duck-typed: server/ never imports app/). */
+  async runStartHooks(): Promise<void> {
+    for (const hook of this.#startHooks) await hook();
+  }
+
+  async runStopHooks(): Promise<void> {
+    for (const hook of this.#stopHooks) await hook();
+  }
+
+  // ---- serving -------------------------------------------------------------------------------
+
+  /** The Web-standard handler. Never rejects: the worst case is a 500. */
+  readonly fetch = (req: Request): Promise<Response> => {
+    this.#compiled ??= this.#compile();
+    return this.#compiled.handler(req);
+  };
+
+  /** An in-process request for tests: `await app.request("/hello?x=1")`, no socket. */
+  request(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    if (input instanceof Request) return this.fetch(init ? new Request(input, init) : input);
+    const url = typeof input === "string" && input.startsWith("/") ? `http://localhost${input}` : input;
+    return this.fetch(new Request(url, init));
+  }
+
+  /** Logs an error with its request (the access log of the lifecycle issue replaces console). */
+  logError(error: unknown, req: Request): void {
+    if (!dumpsErrors(this.settings)) return;
+    const stack = error instanceof Error ? (error.stack ?? String(error)) : String(error);
+    console.error(`${req.method} ${req.url}: ${stack}`);
+  }
+
+  #compile(): Compiled {
+    return new Compiled(this, {
+      routes: this.#routes,
+      before: this.#before,
+      after: this.#after,
+      errors: this.#errors,
+      middleware: this.#middleware,
+      helpers: this.#helpers,
+    });
+  }
+}
+
+function splitConditions(rest: unknown[], what: string): [Conditions | undefined, RouteHandler<any, any>] {
+  const [first, second] = rest;
+  if (typeof first === "function" && rest.length === 1) return [undefined, first as RouteHandler<any, any>];
+  if (first && typeof first === "object" && typeof second === "function" && rest.length === 2) {
+    return [first as Conditions, second as RouteHandler<any, any>];
+  }
+  throw new TypeError(`${what}: expected a handler function, or conditions and a handler`);
+}
+
+interface Definition {
+  routes: readonly RouteEntry[];
+  before: readonly Filter[];
+  after: readonly Filter[];
+  errors: readonly ErrorEntry[];
+  middleware: readonly Middleware[];
+  helpers: Record<string, unknown>;
+}
+
+/**
+ * The app frozen for serving: the route table compiled once, the static folder and middleware
+ * resolved once. Everything per request happens in `dispatch`.
+ */
+class Compiled {
+  readonly handler: (req: Request) => Promise<Response>;
+  readonly #app: App<any>;
+  readonly #def: Definition;
+  readonly #router: Router<RouteEntry>;
+  readonly #staticFiles: ((req: Request) => Promise<Response | undefined>) | undefined;
+  readonly #ContextClass: typeof Context;
+  readonly #host: ConstructorParameters<typeof Context>[1];
+
+  constructor(app: App<any>, def: Definition) {
+    this.#app = app;
+    this.#def = def;
+    const settings = app.settings;
+    this.#router = new Router<RouteEntry>({ strictPaths: settings.strictPaths });
+    for (const route of def.routes) this.#router.add(route.method, route.pattern, route);
+
+    const folder = staticFolderOf(settings);
+    this.#staticFiles = folder
+      ? createPublicFolder({
+          folder,
+          index: settings.staticIndex,
+          cacheControl: settings.staticCacheControl,
+          headers: settings.staticHeaders,
+        })
+      : undefined;
+
+    // Helpers become methods of this app's own Context class.
+    this.#ContextClass = Context;
+    if (Object.keys(def.helpers).length > 0) {
+      this.#ContextClass = class HelperContext extends Context {} as typeof Context;
+      Object.assign(this.#ContextClass.prototype, def.helpers);
+    }
+
+    let renderer: ReturnType<typeof createViewRenderer> | undefined;
+    this.#host = {
+      settings,
+      logError: (error, req) => app.logError(error, req),
+      render: (name, locals, options) => {
+        renderer ??= createViewRenderer({ views: viewsFolderOf(settings), cache: settings.environment !== "development" });
+        return renderer.render(name, locals, options);
+      },
+    };
+
+    const middleware = [...def.middleware];
+    if (settings.sessions) {
+      const options = typeof settings.sessions === "object" ? settings.sessions : {};
+      middleware.push(cookieSession({ environment: settings.environment, ...options }));
+    }
+    const dispatch: Handler = (req) => this.#dispatch(req);
+    this.handler = middleware.length > 0 ? guard(compose(...middleware)(dispatch)) : (req) => this.#dispatch(req);
+  }
+
+  async #dispatch(req: Request): Promise<Response> {
+    const { path, search } = splitRequestUrl(req.url);
+    const c = new this.#ContextClass(req, this.#host, search, EMPTY_PARAMS);
+    try {
+      const response = await this.#run(c, path);
+      return req.method === "HEAD" ? withoutBody(response) : response;
+    } catch (error) {
+      // Only a bug in frank itself gets here; still answer instead of hanging the request.
+      this.#app.logError(error, req);
+      return new Response("<h1>Internal Server Error</h1>", { status: 500, headers: { "content-type": "text/html;charset=utf-8" } });
+    }
+  }
+
+  async #run(c: Context<any>, path: string): Promise<Response> {
+    const method = c.req.method;
+    let errored = false;
+    try {
+      try {
+        if (this.#staticFiles && (method === "GET" || method === "HEAD")) {
+          // Static files skip filters and routes, as in Sinatra.
+          const file = await this.#staticFiles(c.req);
+          if (file) return file;
+        }
+        const baseParams: Record<string, unknown> = {};
+        for (const filter of this.#def.before) await this.#runFilter(filter, c, path, baseParams);
+        await this.#route(c, method, path, baseParams);
+      } catch (signal) {
+        if (!(signal instanceof Halt)) throw signal;
+        c.apply(signal.result);
+      }
+    } catch (error) {
+      errored = true;
+      await this.#handleError(c, error);
+    }
+
+    // After filters see the response and may change its headers; their return values are ignored.
+    if (this.#def.after.length > 0) {
+      c.res = c.finish();
+      try {
+        for (const filter of this.#def.after) {
+          try {
+            await this.#runFilter(filter, c, path, c.params as Record<string, unknown>);
+          } catch (signal) {
+            if (!(signal instanceof Halt)) throw signal;
+            c.apply(signal.result);
+          }
+        }
+      } catch (error) {
+        if (!errored) {
+          errored = true;
+          await this.#handleError(c, error);
+        } else this.#app.logError(error, c.req);
+      }
+    }
+
+    // A status answered without an error (halt(403), a route's 404) still gets its handler.
+    if (!errored) {
+      const handler = this.#statusHandler(c.status());
+      if (handler) await this.#runErrorHandler(c, handler, undefined);
+    }
+    return c.finish();
+  }
+
+  async #runFilter(filter: Filter, c: Context<any>, path: string, baseParams: Record<string, unknown>): Promise<void> {
+    let params: RouteParams = baseParams as RouteParams;
+    if (filter.router) {
+      const match = filter.router.match("*", path).next();
+      if (match.done) return;
+      params = Object.assign(baseParams, match.value.params);
+    }
+    c.params = params;
+    for (const condition of filter.conditions) if (!(await condition(c))) return;
+    await filter.handler(c);
+  }
+
+  async #route(c: Context<any>, method: string, path: string, baseParams: Record<string, unknown>): Promise<void> {
+    const hasBase = Object.keys(baseParams).length > 0;
+    const matches = this.#router.match(method, path);
+    for (let next = matches.next(); !next.done; next = matches.next()) {
+      const { value: route, params } = next.value;
+      c.params = hasBase ? { ...baseParams, ...params } : params;
+      let conditionsHold = true;
+      for (const condition of route.conditions) {
+        if (!(await condition(c))) {
+          conditionsHold = false;
+          break;
+        }
+      }
+      if (!conditionsHold) continue;
+      try {
+        c.apply(await route.handler(c));
+        return;
+      } catch (signal) {
+        if (signal instanceof Pass) continue;
+        throw signal;
+      }
+    }
+    c.params = baseParams;
+    throw new NotFound();
+  }
+
+  async #handleError(c: Context<any>, error: unknown): Promise<void> {
+    const status = statusOf(error);
+    c.reset(status);
+    c.error = error;
+    if (status === 404) c.header("x-cascade", "pass");
+    if (error instanceof HttpError) for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+
+    const handler = this.#classHandler(error) ?? this.#statusHandler(status);
+    if (handler) {
+      await this.#runErrorHandler(c, handler, error);
+      return;
+    }
+    const settings = this.#app.settings;
+    if (status >= 500) {
+      this.#app.logError(error, c.req);
+      if (showsExceptions(settings)) c.apply(await renderErrorPage(error, c.req, { appRoot: settings.root }));
+      else c.apply("<h1>Internal Server Error</h1>");
+      return;
+    }
+    if (status === 404 && showsExceptions(settings) && !(error instanceof HttpError && error.message !== statusText(404))) {
+      const routes = this.#app.routes().map(({ method, pattern }) => ({ method, pattern: String(pattern) }));
+      const page = renderNotFoundPage(c.req, routes);
+      c.apply(page);
+      return;
+    }
+    const message = error instanceof HttpError && error.expose ? error.message : statusText(status);
+    c.apply(message === statusText(status) ? `<h1>${escapeHtml(message)}</h1>` : escapeHtml(message));
+  }
+
+  async #runErrorHandler(c: Context<any>, handler: ErrorHandler, error: unknown): Promise<void> {
+    try {
+      c.apply(await handler(c, error));
+    } catch (signal) {
+      if (signal instanceof Halt) {
+        c.apply(signal.result);
+        return;
+      }
+      // An error handler that fails still ends in a plain 500, never a crash or a hung request.
+      this.#app.logError(signal, c.req);
+      c.reset(500);
+      c.apply("<h1>Internal Server Error</h1>");
+    }
+  }
+
+  #classHandler(error: unknown): ErrorHandler | undefined {
+    if (typeof error !== "object" || error === null) return this.#catchAll();
+    // Walk the class chain, most specific first, as Sinatra walks ancestors.
+    for (let proto = Object.getPrototypeOf(error); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+      const entry = this.#def.errors.find((e) => typeof e.key === "function" && e.key.prototype === proto);
+      if (entry) return entry.handler;
+    }
+    return error instanceof NotFound ? undefined : this.#catchAll();
+  }
+
+  #catchAll(): ErrorHandler | undefined {
+    return this.#def.errors.find((e) => e.key === undefined)?.handler;
+  }
+
+  #statusHandler(status: number): ErrorHandler | undefined {
+    return this.#def.errors.find(({ key }) =>
+      typeof key === "number" ? key === status : Array.isArray(key) ? status >= key[0] && status <= key[1] : false,
+    )?.handler;
+  }
+}
+
+/** No route matched. */
+export class NotFound extends HttpError {
+  constructor() {
+    super(404);
+    this.name = "NotFound";
+  }
+}
+
+function statusOf(error: unknown): number {
+  if (error instanceof HttpError) return error.status;
+  if (error instanceof URIError) return 400; // malformed percent-encoding in a path or capture
+  const status = (error as { status?: unknown; statusCode?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === "number" && status >= 400 && status <= 599 ? status : 500;
+}
+
+function withoutBody(response: Response): Response {
+  if (response.body === null) return response;
+  void response.body.cancel().catch(() => {});
+  return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/** Middleware may throw; the app's own promise never rejects. */
+function guard(handler: Handler): (req: Request) => Promise<Response> {
+  return async (req) => {
+    try {
+      return await handler(req);
+    } catch (error) {
+      console.error(error);
+      return new Response("<h1>Internal Server Error</h1>", { status: 500, headers: { "content-type": "text/html;charset=utf-8" } });
+    }
+  };
+}

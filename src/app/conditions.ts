@@ -1,0 +1,66 @@
+import { mimeTypeFor } from "../http/mime.js";
+import { negotiateMediaType } from "../http/negotiate.js";
+import type { Context } from "./context.js";
+
+/** A compiled condition: true lets the route run, false moves on to the next route. */
+export type Condition = (c: Context<any>) => boolean | Promise<boolean>;
+
+/** Turns a condition's option value into a Condition (`app.condition(name, factory)`). */
+export type ConditionFactory = (value: any) => Condition;
+
+/** Sinatra's route conditions: `{ host, agent, provides }` and any registered with `app.condition()`. */
+export interface Conditions {
+  /** The request's host name (no port): exact string or RegExp. */
+  host?: string | RegExp;
+  /** The User-Agent; captures land in `c.params.agent`. */
+  agent?: RegExp;
+  /** Accept negotiation over these types (short names like "json" or full types); sets the content type. */
+  provides?: string | readonly string[];
+  [custom: string]: unknown;
+}
+
+export const builtInConditions: Record<string, ConditionFactory> = {
+  host: (pattern: string | RegExp): Condition => (c) => {
+    const host = hostname(c.req.headers.get("host") ?? "");
+    return typeof pattern === "string" ? host === pattern.toLowerCase() : pattern.test(host);
+  },
+
+  agent: (pattern: RegExp): Condition => (c) => {
+    const match = pattern.exec(c.req.headers.get("user-agent") ?? "");
+    if (!match) return false;
+    (c.params as Record<string, unknown>).agent = match.slice(1);
+    return true;
+  },
+
+  provides: (types: string | readonly string[]): Condition => {
+    const offered = (typeof types === "string" ? [types] : types).map((type) => {
+      const full = type.includes("/") ? type : mimeTypeFor(type);
+      if (!full) throw new TypeError(`provides: unknown media type "${type}"`);
+      return full;
+    });
+    return (c) => {
+      const chosen = negotiateMediaType(c.req.headers.get("accept"), offered);
+      if (!chosen) return false;
+      c.type(chosen);
+      return true;
+    };
+  },
+};
+
+function hostname(hostHeader: string): string {
+  const host = hostHeader.toLowerCase();
+  if (host.startsWith("[")) return host.slice(0, host.indexOf("]") + 1);
+  const colon = host.indexOf(":");
+  return colon < 0 ? host : host.slice(0, colon);
+}
+
+export function compileConditions(conditions: Conditions | undefined, factories: ReadonlyMap<string, ConditionFactory>): Condition[] {
+  if (!conditions) return [];
+  return Object.entries(conditions)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => {
+      const factory = factories.get(name) ?? builtInConditions[name];
+      if (!factory) throw new TypeError(`Unknown route condition "${name}"; register it with app.condition("${name}", factory)`);
+      return factory(value);
+    });
+}

@@ -1,0 +1,86 @@
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { environmentFromProcess } from "./environment.js";
+
+/** The settings frank itself reads; apps may set any other name too (Sinatra's `set`). */
+export interface KnownSettings {
+  environment: string;
+  /** Folder that relative paths are resolved against; the launcher sets it to the app file's folder. */
+  root: string | undefined;
+  /** Static files folder; default `<root>/public`; `false` turns static serving off. */
+  publicFolder: string | false | undefined;
+  /** Serve static files; default: when the public folder exists. */
+  static: boolean | undefined;
+  /** Serve index.html for a directory (off, as in Sinatra). */
+  staticIndex: boolean;
+  staticCacheControl: string | undefined;
+  staticHeaders: Record<string, string> | undefined;
+  /** Templates folder for c.render(); default `<root>/views`. */
+  views: string | undefined;
+  /** When false, a trailing slash is optional in routes. */
+  strictPaths: boolean;
+  /** Location headers are absolute URLs built from the request's host. */
+  absoluteRedirects: boolean;
+  /** Trust X-Forwarded-Host/-Proto (only behind a proxy you control). */
+  trustProxy: boolean;
+  /** Content type of string results. */
+  defaultContentType: string;
+  /** Development error and 404 pages; default: in development. */
+  showExceptions: boolean | undefined;
+  /** Log the stack of 500s; default: except in test. */
+  dumpErrors: boolean | undefined;
+  /** Cookie sessions: true, or the session middleware's options. */
+  sessions: boolean | Record<string, unknown>;
+  /** Launcher hints (DESIGN.md §3): used only when no flag or environment variable decides. */
+  port: number | undefined;
+  bind: string | undefined;
+}
+
+export type Settings = KnownSettings & { [name: string]: unknown };
+
+export function defaultSettings(environment = environmentFromProcess()): Settings {
+  return {
+    environment,
+    root: undefined,
+    publicFolder: undefined,
+    static: undefined,
+    staticIndex: false,
+    staticCacheControl: undefined,
+    staticHeaders: undefined,
+    views: undefined,
+    strictPaths: true,
+    absoluteRedirects: true,
+    trustProxy: false,
+    defaultContentType: "text/html;charset=utf-8",
+    showExceptions: undefined,
+    dumpErrors: undefined,
+    sessions: false,
+    port: undefined,
+    bind: undefined,
+  };
+}
+
+export function rootOf(settings: Settings): string {
+  return resolve(settings.root ?? process.cwd());
+}
+
+/** The public folder to serve, or undefined when static serving is off or the folder is missing. */
+export function staticFolderOf(settings: Settings): string | undefined {
+  if (settings.publicFolder === false || settings.static === false) return undefined;
+  const folder = resolve(rootOf(settings), settings.publicFolder ?? "public");
+  if (settings.static === true) return folder;
+  return existsSync(folder) ? folder : undefined;
+}
+
+export function viewsFolderOf(settings: Settings): string {
+  return resolve(rootOf(settings), settings.views ?? join("views"));
+}
+
+/** Settings that default from the environment follow it when it is set later, as Sinatra's procs do. */
+export function showsExceptions(settings: Settings): boolean {
+  return settings.showExceptions ?? settings.environment === "development";
+}
+
+export function dumpsErrors(settings: Settings): boolean {
+  return settings.dumpErrors ?? settings.environment !== "test";
+}

@@ -1,0 +1,19 @@
+/**
+ * frank: Sinatra-style web apps for TypeScript.
+ * The App DSL, the Web-standard handler contract, and serve() — the launcher's code in a function.
+ */
+export { App, NotFound, type RouteHandler, type ErrorHandler } from "./app/app.js";
+export { Context } from "./app/context.js";
+export type { Conditions, Condition, ConditionFactory } from "./app/conditions.js";
+export type { Settings, KnownSettings } from "./app/settings.js";
+export type { StreamWriter } from "./app/stream.js";
+export type { HandlerResult } from "./app/result.js";
+export type { Handler, Middleware, FetchApp, Servable } from "./http/types.js";
+export { toHandler } from "./http/types.js";
+export { compose } from "./http/compose.js";
+export { Builder } from "./http/builder.js";
+export { HttpError } from "./http/http-error.js";
+export { CookieJar, type CookieOptions } from "./http/cookies.js";
+export type { PathParams } from "./router/params.js";
+export type { RouteParams } from "./router/pattern.js";
+export { serve, type ServeOptions, type RunningServer } from "./server/serve.js";
