@@ -5,6 +5,7 @@ import { HttpError } from "../http/http-error.js";
 import { mimeTypeFor, contentTypeFor } from "../http/mime.js";
 import { parseQuery, type Query } from "../http/query.js";
 import { getSession } from "../middleware/cookie-session.js";
+import { contentDisposition } from "../static/content-disposition.js";
 import { sendFile, type SendFileOptions } from "../static/send-file.js";
 import type { RouteParams } from "../router/pattern.js";
 import { rootOf, type Settings } from "./settings.js";
@@ -304,13 +305,9 @@ export class Context<P = RouteParams> {
 
   /** Marks the response as a download, with the type from the file name. */
   attachment(filename?: string, disposition: "attachment" | "inline" = "attachment"): this {
-    if (!filename) return this.header("content-disposition", disposition);
-    const base = filename.split(/[\\/]/).pop() ?? filename;
-    const type = contentTypeFor(base);
+    const type = filename ? contentTypeFor(filename) : undefined;
     if (type && !this.header("content-type")) this.type(type);
-    const ascii = base.replace(/[^\x20-\x7e]|["\\]/g, "_");
-    const encoded = encodeURIComponent(base).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
-    return this.header("content-disposition", `${disposition}; filename="${ascii}"; filename*=UTF-8''${encoded}`);
+    return this.header("content-disposition", contentDisposition(disposition, filename));
   }
 
   /** Sends a file (halts): conditional GET, ranges and a 404 for a missing file included. Relative paths are from `settings.root`. */

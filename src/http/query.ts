@@ -24,7 +24,6 @@ export function parseQuery(input: string): Query {
       throwOnLimitExceeded: true,
       duplicates: "last",
       allowPrototypes: false,
-      plainObjects: true,
     }) as Query;
   } catch (error) {
     throw new HttpError(400, `Invalid query: ${(error as Error).message}`, { cause: error });
