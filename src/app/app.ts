@@ -468,7 +468,7 @@ class Compiled {
       }
     }
     c.params = baseParams;
-    throw new NotFound();
+    throw ROUTE_NOT_FOUND;
   }
 
   async #handleError(c: Context<any>, error: unknown): Promise<void> {
@@ -543,6 +543,9 @@ export class NotFound extends HttpError {
     this.name = "NotFound";
   }
 }
+
+// One shared instance: a miss is common (scanners, typos) and a stack trace per miss is costly.
+const ROUTE_NOT_FOUND = new NotFound();
 
 function statusOf(error: unknown): number {
   if (error instanceof HttpError) return error.status;
