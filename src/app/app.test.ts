@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { Hono } from "hono";
 import { Builder } from "../http/builder.js";
 import { HttpError } from "../http/http-error.js";
+import { getRequestId, requestId } from "../middleware/request-id.js";
 import { App } from "./app.js";
 
 function testApp(): App {
@@ -614,5 +615,13 @@ describe("Builder", () => {
     assert.equal(await echo.text(), "streamed body");
     assert.equal(await (await builder.fetch(new Request("http://localhost/"))).text(), "frank root");
     assert.equal(await (await builder.fetch(new Request("http://localhost/legacyx"))).text(), "<h1>Not Found</h1>");
+  });
+
+  it("state that middleware keeps per request (the request id) survives the prefix being stripped", async () => {
+    const inner = testApp();
+    inner.get("/whoami", (c) => getRequestId(c.req) ?? "lost");
+    const builder = new Builder().use(requestId()).map("/api", inner);
+    const res = await builder.fetch(new Request("http://localhost/api/whoami", { headers: { "x-request-id": "req-42" } }));
+    assert.equal(await res.text(), "req-42");
   });
 });

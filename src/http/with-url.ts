@@ -1,6 +1,9 @@
+import { deriveRequest } from "./request-state.js";
+
 /**
  * The same request at another URL: method, headers, body stream and abort signal are kept.
  * (`new Request(url, req)` would not pass a streaming body through without `duplex`.)
+ * State that middleware keyed by the original request (session, request id) is still found.
  */
 export function withUrl(req: Request, url: URL | string): Request {
   const init: RequestInit & { duplex?: "half" } = {
@@ -13,5 +16,5 @@ export function withUrl(req: Request, url: URL | string): Request {
     init.body = req.body;
     init.duplex = "half";
   }
-  return new Request(url, init);
+  return deriveRequest(req, new Request(url, init));
 }

@@ -1,0 +1,40 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { contentTypeFor, mimeTypeFor, withCharset, isTextType } from "./mime.js";
+
+test("contentTypeFor gives text types a utf-8 charset", () => {
+  assert.equal(contentTypeFor("a.html"), "text/html; charset=utf-8");
+  assert.equal(contentTypeFor("/x/y/style.CSS"), "text/css; charset=utf-8");
+  assert.equal(contentTypeFor("app.js"), "text/javascript; charset=utf-8");
+  assert.equal(contentTypeFor("data.json"), "application/json; charset=utf-8");
+  assert.equal(contentTypeFor("logo.svg"), "image/svg+xml; charset=utf-8");
+  assert.equal(contentTypeFor("site.webmanifest"), "application/manifest+json; charset=utf-8");
+});
+
+test("contentTypeFor leaves binary types alone and accepts bare extensions", () => {
+  assert.equal(contentTypeFor("photo.png"), "image/png");
+  assert.equal(contentTypeFor("png"), "image/png");
+  assert.equal(contentTypeFor(".wasm"), "application/wasm");
+  assert.equal(contentTypeFor("archive.tar.gz"), "application/gzip");
+});
+
+test("contentTypeFor answers undefined for unknown or missing extensions", () => {
+  assert.equal(contentTypeFor("file.nosuchext"), undefined);
+  assert.equal(contentTypeFor("dir.d/README"), undefined);
+});
+
+test("mimeTypeFor maps short names to bare media types", () => {
+  assert.equal(mimeTypeFor("json"), "application/json");
+  assert.equal(mimeTypeFor("html"), "text/html");
+  assert.equal(mimeTypeFor("txt"), "text/plain");
+  assert.equal(mimeTypeFor("application/vnd.frank+json"), "application/vnd.frank+json");
+  assert.equal(mimeTypeFor("nosuchname"), undefined);
+});
+
+test("withCharset adds a charset only to text types without one", () => {
+  assert.equal(withCharset("text/plain"), "text/plain; charset=utf-8");
+  assert.equal(withCharset("text/plain; charset=latin1"), "text/plain; charset=latin1");
+  assert.equal(withCharset("image/png"), "image/png");
+  assert.equal(isTextType("application/ld+json"), true);
+  assert.equal(isTextType("application/octet-stream"), false);
+});

@@ -1,0 +1,32 @@
+/**
+ * Per-request state for middleware, kept off the Request object itself.
+ *
+ * State is stored in WeakMaps keyed by the Request. A middleware that replaces the
+ * request (method override builds a new one, since `method` is read-only) links the
+ * new request to the one it came from, so state set by an outer middleware (the
+ * session, the request id) is still found from the request an inner handler sees.
+ */
+const origins = new WeakMap<Request, Request>();
+
+/** Records that `derived` stands for `original` from here inward; returns `derived`. */
+export function deriveRequest(original: Request, derived: Request): Request {
+  origins.set(derived, original);
+  return derived;
+}
+
+/** A WeakMap keyed by request whose lookups follow derived requests back to their origin. */
+export class RequestState<T> {
+  readonly #values = new WeakMap<Request, T>();
+
+  set(req: Request, value: T): void {
+    this.#values.set(req, value);
+  }
+
+  get(req: Request): T | undefined {
+    for (let current: Request | undefined = req; current; current = origins.get(current)) {
+      const value = this.#values.get(current);
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  }
+}

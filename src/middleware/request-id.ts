@@ -1,0 +1,37 @@
+import type { Middleware } from "../http/types.js";
+import { editHeaders } from "./response-headers.js";
+import { RequestState } from "../http/request-state.js";
+
+export interface RequestIdOptions {
+  /** The header read from the request and echoed in the response. Default `X-Request-Id`. */
+  header?: string;
+  /** Makes a new id. Default crypto.randomUUID(). */
+  generate?: () => string;
+}
+
+// An id from a proxy (nginx $request_id, Heroku, a load balancer) is kept when it is
+// short and made of token characters, so it cannot smuggle text into logs or headers.
+const SANE_ID = /^[A-Za-z0-9._~:+/=@-]{1,128}$/;
+
+const ids = new RequestState<string>();
+
+/**
+ * Takes a sane incoming request id or makes one, makes it available to the handler
+ * through getRequestId(req), and echoes it in the response.
+ */
+export function requestId(options: RequestIdOptions = {}): Middleware {
+  const header = options.header ?? "X-Request-Id";
+  const generate = options.generate ?? (() => crypto.randomUUID());
+  return (next) => async (req) => {
+    const incoming = req.headers.get(header);
+    const id = incoming !== null && SANE_ID.test(incoming) ? incoming : generate();
+    ids.set(req, id);
+    const res = await next(req);
+    return editHeaders(res, (headers) => headers.set(header, id));
+  };
+}
+
+/** The id requestId() assigned to this request (undefined when it is not in use). */
+export function getRequestId(req: Request): string | undefined {
+  return ids.get(req);
+}
