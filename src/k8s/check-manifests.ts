@@ -1,0 +1,35 @@
+// `frank doctor -f`: every Bad-Gateway cause visible in a set of manifests.
+import { checkContext, type Check } from "./checks/check-context.js";
+import { checkEnvironment } from "./checks/environment.js";
+import { checkFrankDefaultPort } from "./checks/frank-default-port.js";
+import { checkGracePeriod } from "./checks/grace-period.js";
+import { checkIngressBackends } from "./checks/ingress-backend.js";
+import { checkLoopbackBinding } from "./checks/loopback-binding.js";
+import { checkPortVariable } from "./checks/port-variable.js";
+import { checkProbePorts } from "./checks/probe-ports.js";
+import { checkReadinessProbe } from "./checks/readiness-probe.js";
+import { checkServiceSelectors } from "./checks/service-selector.js";
+import { checkServiceTargetPorts } from "./checks/service-target-port.js";
+import type { Finding } from "./finding.js";
+import type { ManifestObject } from "./manifest-object.js";
+
+/** In the order traffic flows: Ingress -> Service -> pod -> container -> shutdown. */
+const CHECKS: Check[] = [
+  checkIngressBackends,
+  checkServiceSelectors,
+  checkServiceTargetPorts,
+  checkProbePorts,
+  checkLoopbackBinding,
+  checkPortVariable,
+  checkFrankDefaultPort,
+  checkEnvironment,
+  checkReadinessProbe,
+  checkGracePeriod,
+];
+
+export function checkManifests(objects: readonly ManifestObject[]): Finding[] {
+  const context = checkContext(objects);
+  const findings = CHECKS.flatMap((check) => check(context));
+  // Errors first: they are what answers Bad Gateway.
+  return findings.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
+}

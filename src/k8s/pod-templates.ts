@@ -1,0 +1,158 @@
+// Every object that runs containers carries a pod spec somewhere; the checks look at them
+// the same way whether they came from a Deployment, a StatefulSet or a bare Pod.
+import {
+  type FieldPath,
+  type JsonObject,
+  arrayAt,
+  isObject,
+  numberAt,
+  objectAt,
+  stringAt,
+  stringMapAt,
+} from "./json-access.js";
+import type { ManifestObject } from "./manifest-object.js";
+
+/** Where the pod template sits in each kind that has one. */
+const TEMPLATE_PATHS: Record<string, FieldPath> = {
+  Pod: [],
+  Deployment: ["spec", "template"],
+  StatefulSet: ["spec", "template"],
+  DaemonSet: ["spec", "template"],
+  ReplicaSet: ["spec", "template"],
+  ReplicationController: ["spec", "template"],
+  Job: ["spec", "template"],
+  CronJob: ["spec", "jobTemplate", "spec", "template"],
+};
+
+/** Kinds whose pods run to completion: they are not behind a Service, so serving checks skip them. */
+const RUN_TO_COMPLETION_KINDS = new Set(["Job", "CronJob"]);
+
+export interface ContainerPort {
+  name?: string;
+  containerPort?: number;
+  path: FieldPath;
+}
+
+export interface CommandWord {
+  value: string;
+  path: FieldPath;
+}
+
+export interface EnvValue {
+  value: string;
+  path: FieldPath;
+}
+
+export interface ContainerView {
+  name: string;
+  path: FieldPath;
+  raw: JsonObject;
+  ports: ContainerPort[];
+  /** command followed by args: what the container runs when the manifest says so. */
+  commandLine: CommandWord[];
+  /** Literal env values only; valueFrom cannot be read from a manifest. */
+  env: Map<string, EnvValue>;
+  /**
+   * Whether traffic is meant to reach this container: it declares a port, or it is the only
+   * container. Sidecars that listen on loopback on purpose (database proxies) are not.
+   */
+  served: boolean;
+}
+
+export interface PodTemplateView {
+  owner: ManifestObject;
+  labels: Record<string, string>;
+  /** Path of the pod spec inside the owner. */
+  specPath: FieldPath;
+  spec: JsonObject;
+  containers: ContainerView[];
+  longRunning: boolean;
+}
+
+export function podTemplatesOf(objects: readonly ManifestObject[]): PodTemplateView[] {
+  const templates: PodTemplateView[] = [];
+  for (const owner of objects) {
+    const templatePath = TEMPLATE_PATHS[owner.ref.kind];
+    if (!templatePath) continue;
+    const template = valueAt(owner.object, templatePath);
+    const spec = objectAt(template, "spec");
+    if (!spec) continue;
+    const specPath = [...templatePath, "spec"];
+    const containers = arrayAt(spec, "containers");
+    templates.push({
+      owner,
+      labels: stringMapAt(objectAt(template, "metadata"), "labels"),
+      specPath,
+      spec,
+      containers: containers.flatMap((container, index) =>
+        isObject(container) ? [containerView(container, [...specPath, "containers", index], containers.length)] : [],
+      ),
+      longRunning: !RUN_TO_COMPLETION_KINDS.has(owner.ref.kind),
+    });
+  }
+  return templates;
+}
+
+/**
+ * `kubectl get deploy,rs,pods -o yaml` lists a Deployment, its ReplicaSets and their Pods,
+ * which all carry the same containers. A template whose labels include those of another
+ * object's template in the same namespace, and which has an owner, was stamped out of it,
+ * so container checks look only at the original and report each mistake once.
+ */
+export function withoutStampedCopies(templates: readonly PodTemplateView[]): PodTemplateView[] {
+  return templates.filter(
+    (copy) =>
+      !isObject(arrayAt(objectAt(copy.owner.object, "metadata"), "ownerReferences")[0]) ||
+      !templates.some(
+        (original) =>
+          original !== copy &&
+          original.owner.ref.kind !== "Pod" &&
+          original.owner.ref.namespace === copy.owner.ref.namespace &&
+          labelsSelect(original.labels, copy.labels),
+      ),
+  );
+}
+
+/** A selector picks a pod when every one of its labels is on the pod. */
+export function labelsSelect(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  const entries = Object.entries(selector);
+  return entries.length > 0 && entries.every(([key, value]) => labels[key] === value);
+}
+
+function containerView(container: JsonObject, path: FieldPath, containerCount: number): ContainerView {
+  const ports: ContainerPort[] = arrayAt(container, "ports").flatMap((port, index) =>
+    isObject(port)
+      ? [{ name: stringAt(port, "name"), containerPort: numberAt(port, "containerPort"), path: [...path, "ports", index] }]
+      : [],
+  );
+  const env = new Map<string, EnvValue>();
+  arrayAt(container, "env").forEach((variable, index) => {
+    const name = stringAt(variable, "name");
+    const value = isObject(variable) ? variable.value : undefined;
+    if (name !== undefined && (typeof value === "string" || typeof value === "number")) {
+      env.set(name, { value: String(value), path: [...path, "env", index, "value"] });
+    }
+  });
+  const words = (key: string): CommandWord[] =>
+    arrayAt(container, key).flatMap((item, index) =>
+      typeof item === "string" ? [{ value: item, path: [...path, key, index] }] : [],
+    );
+  return {
+    name: stringAt(container, "name") ?? "(no name)",
+    path,
+    raw: container,
+    ports,
+    commandLine: [...words("command"), ...words("args")],
+    env,
+    served: ports.length > 0 || containerCount === 1,
+  };
+}
+
+function valueAt(root: unknown, path: FieldPath): unknown {
+  let value = root;
+  for (const segment of path) {
+    if (!isObject(value) || typeof segment !== "string") return undefined;
+    value = value[segment];
+  }
+  return value;
+}

@@ -1,0 +1,165 @@
+// `frank k8s` writes objects that pass the Kubernetes schemas, that `frank doctor -f` finds
+// nothing wrong with, and whose environment makes frank's own resolution listen where the
+// Service sends traffic.
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough, Readable } from "node:stream";
+import { after, describe, test } from "node:test";
+import { parseAllDocuments } from "yaml";
+import { run as doctor } from "../src/cli/doctor-command.js";
+import { run as k8s } from "../src/cli/k8s-command.js";
+import { type JsonObject, isObject } from "../src/k8s/json-access.js";
+import { MINIMUM_GRACE_PERIOD_SECONDS, SchemaValidationError, generateManifests, validateAgainstSchema } from "../src/k8s/index.js";
+import { resolveServerConfig } from "../src/server/config.js";
+
+function capture() {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (chunk) => (out += chunk));
+  stderr.on("data", (chunk) => (err += chunk));
+  return { io: { stdout, stderr, stdin: Readable.from([]) }, out: () => out, err: () => err };
+}
+
+async function k8sOutput(args: string[]) {
+  const captured = capture();
+  const code = await k8s(args, captured.io);
+  return { code, stdout: captured.out(), stderr: captured.err() };
+}
+
+function documents(yamlText: string): JsonObject[] {
+  return parseAllDocuments(yamlText)
+    .map((document) => document.toJS() as unknown)
+    .filter(isObject);
+}
+
+const ALL_FLAGS = [
+  "--name", "shop", "--image", "registry.example/shop:1.0", "--replicas", "3", "--namespace", "store",
+  "--ingress-host", "shop.example", "--ingress-class", "nginx", "--tls-secret", "shop-tls", "--pdb", "--hpa",
+];
+
+describe("frank k8s", () => {
+  const workspace = mkdtempSync(join(tmpdir(), "frank-k8s-"));
+  after(() => rmSync(workspace, { recursive: true, force: true }));
+
+  test("prints Deployment, Service, Ingress, PDB and HPA that pass the Kubernetes schemas", async () => {
+    const result = await k8sOutput(ALL_FLAGS);
+    assert.equal(result.code, 0, result.stderr);
+    const objects = documents(result.stdout);
+    assert.deepEqual(
+      objects.map((object) => object.kind),
+      ["Deployment", "Service", "Ingress", "PodDisruptionBudget", "HorizontalPodAutoscaler"],
+    );
+    for (const object of objects) validateAgainstSchema(object);
+  });
+
+  test("the schema check rejects what Kubernetes would reject", () => {
+    const [deployment] = generateManifests({ name: "shop", image: "registry.example/shop:1.0" });
+    const spec = (deployment!.spec as JsonObject).template as JsonObject;
+    const container = ((spec.spec as JsonObject).containers as JsonObject[])[0]!;
+    (container.ports as JsonObject[])[0]!.containerPort = "8080";
+    assert.throws(() => validateAgainstSchema(deployment!), (error: unknown) => {
+      assert.ok(error instanceof SchemaValidationError);
+      assert.match(error.message, /containerPort must be integer/);
+      return true;
+    });
+  });
+
+  test("the ports, probes, environment and grace period agree with the launcher", async () => {
+    const [deployment, service, ingress] = documents((await k8sOutput(ALL_FLAGS)).stdout) as any[];
+    const pod = deployment.spec.template.spec;
+    const [container] = pod.containers;
+    assert.deepEqual(container.ports, [{ name: "http", containerPort: 8080, protocol: "TCP" }]);
+    assert.equal(service.spec.ports[0].targetPort, "http");
+    assert.deepEqual(ingress.spec.rules[0].http.paths[0].backend.service, { name: "shop", port: { name: "http" } });
+    assert.deepEqual(
+      [container.readinessProbe.httpGet, container.livenessProbe.httpGet],
+      [{ path: "/readyz", port: "http" }, { path: "/livez", port: "http" }],
+    );
+    assert.ok(pod.terminationGracePeriodSeconds > MINIMUM_GRACE_PERIOD_SECONDS);
+    assert.equal(pod.enableServiceLinks, false);
+    assert.deepEqual(container.securityContext, {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ["ALL"] },
+    });
+    assert.ok(container.resources.requests.cpu && container.resources.limits.memory);
+    assert.equal(deployment.spec.replicas, undefined, "with --hpa the autoscaler owns the replica count");
+
+    // What frank itself makes of this environment inside the pod.
+    const env = Object.fromEntries(container.env.map((variable: { name: string; value: string }) => [variable.name, variable.value]));
+    const config = resolveServerConfig({
+      env: { ...env, KUBERNETES_SERVICE_HOST: "198.18.255.1" },
+      probe: { hasIPv6: () => true, fileExists: () => false, readFile: () => undefined },
+    });
+    assert.equal(config.port.value, container.ports[0].containerPort);
+    assert.equal(config.host.kind, "all");
+    assert.equal(config.environment.value, "production");
+    assert.deepEqual(config.warnings, []);
+  });
+
+  test("-o writes one file per object and a Dockerfile; frank doctor -f finds nothing in them", async () => {
+    const directory = join(workspace, "deploy");
+    const result = await k8sOutput([...ALL_FLAGS, "app.ts", "-o", directory]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(readdirSync(directory).sort(), [
+      "Dockerfile", "Dockerfile.dockerignore", "deployment.yaml", "hpa.yaml", "ingress.yaml", "pdb.yaml", "service.yaml",
+    ]);
+    const checked = capture();
+    assert.equal(await doctor(["-f", directory], checked.io), 0, checked.out());
+    assert.match(checked.out(), /^No Bad-Gateway causes found in 5 objects\.$/m);
+
+    const again = await k8sOutput([...ALL_FLAGS, "-o", directory]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /exist; pass --force/);
+    assert.equal((await k8sOutput([...ALL_FLAGS, "-o", directory, "--force"])).code, 0);
+  });
+
+  test("the Dockerfile is multi-stage, runs as a numeric non-root user, and starts frank in exec form", async () => {
+    const result = await k8sOutput(["--name", "shop", "--image", "registry.example/shop:1.0", "--port", "9000", "--dockerfile", "server.ts"]);
+    assert.equal(result.code, 0);
+    const dockerfile = result.stdout;
+    assert.equal(dockerfile.match(/^FROM /gm)?.length, 2);
+    assert.match(dockerfile, /^COPY --from=build /m);
+    assert.match(dockerfile, /^USER 1000:1000$/m);
+    assert.match(dockerfile, /^ENV APP_ENV=production PORT=9000$/m);
+    assert.match(dockerfile, /^ENTRYPOINT \["node", "node_modules\/frank\/bin\/frank\.js"\]$/m);
+    assert.match(dockerfile, /^CMD \["server\.ts"\]$/m);
+    assert.doesNotMatch(dockerfile, /^(ENTRYPOINT|CMD) [^[]/m, "no shell form: SIGTERM must reach frank");
+  });
+
+  test("the generated manifests use the port given with --port everywhere it appears", async () => {
+    const [deployment] = documents((await k8sOutput(["--name", "api", "--image", "registry.example/api:2", "--port", "9000"])).stdout) as any[];
+    const [container] = deployment.spec.template.spec.containers;
+    assert.equal(container.ports[0].containerPort, 9000);
+    assert.deepEqual(container.env, [{ name: "APP_ENV", value: "production" }, { name: "PORT", value: "9000" }]);
+    assert.equal(deployment.spec.replicas, 2);
+  });
+
+  for (const [args, pattern] of [
+    [["--name", "shop"], /--name and --image are required/],
+    [["--name", "Shop_1", "--image", "x:1"], /must be a DNS label/],
+    [["--name", "shop", "--image", "x:1", "--port", "80"], /cannot bind ports below 1024/],
+    [["--name", "shop", "--image", "x:1", "--replicas", "two"], /--replicas "two" is not a whole number/],
+    [["--name", "shop", "--image", "x:1", "--tls-secret", "tls"], /--tls-secret needs --ingress-host/],
+    [["--name", "shop", "--image", "x:1", "--colour", "red"], /Unknown option '--colour'/],
+  ] as const) {
+    test(`refuses ${args.join(" ")} with exit status 2 and the usage`, async () => {
+      const result = await k8sOutput([...args]);
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, pattern);
+      assert.match(result.stderr, /Usage: frank k8s/);
+      assert.equal(result.stdout, "");
+    });
+  }
+
+  test("--help prints the usage", async () => {
+    const result = await k8sOutput(["--help"]);
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^Usage: frank k8s/);
+  });
+});
