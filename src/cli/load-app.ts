@@ -1,0 +1,142 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Servable } from "../http/types.js";
+import { CliError } from "./cli-error.js";
+
+/** Tried in this order when no FILE is given (as rackup looks for config.ru). */
+export const DEFAULT_APP_FILES = ["app.ts", "app.js", "src/app.ts", "index.ts"];
+
+export interface LoadedApp {
+  file: string;
+  app: Servable;
+}
+
+/** FILE, or the first default file that exists in `cwd`; undefined when there is none. */
+export function findAppFile(file: string | undefined, cwd = process.cwd()): string | undefined {
+  if (file !== undefined) {
+    const path = resolve(cwd, file);
+    if (!existsSync(path)) throw new CliError(`${file} does not exist (looked in ${cwd})`);
+    if (statSync(path).isDirectory()) return findAppFile(undefined, path) ?? missing(path);
+    return path;
+  }
+  return DEFAULT_APP_FILES.map((name) => join(cwd, name)).find((path) => existsSync(path));
+}
+
+function missing(dir: string): never {
+  throw new CliError(`no app file in ${dir}: looked for ${DEFAULT_APP_FILES.join(", ")}. Name the file: frank serve path/to/app.ts`);
+}
+
+/** Like findAppFile, but a missing file is an error that says where frank looked. */
+export function requireAppFile(file: string | undefined, cwd = process.cwd()): string {
+  return findAppFile(file, cwd) ?? missing(cwd);
+}
+
+let typeScriptReady: Promise<void> | undefined;
+
+/** TypeScript files load directly through tsx's loader hooks, registered once per process. */
+function enableTypeScript(): Promise<void> {
+  typeScriptReady ??= import("tsx/esm/api").then(({ register }) => {
+    register();
+  });
+  return typeScriptReady;
+}
+
+/** `-r MODULE`: a path (./setup.ts) or a package name, resolved from `cwd`, loaded before the app. */
+export async function requireModule(specifier: string, cwd = process.cwd()): Promise<void> {
+  await enableTypeScript();
+  let path: string;
+  try {
+    path = /^[./]/.test(specifier) ? resolve(cwd, specifier) : createRequire(join(cwd, "noop.js")).resolve(specifier);
+  } catch {
+    throw new CliError(`cannot find module ${specifier} (given with --require)`);
+  }
+  if (!existsSync(path)) throw new CliError(`cannot find module ${specifier} (given with --require)`);
+  await importExplained(path, `--require ${specifier}`);
+}
+
+/** Where a syntax error is, as "file:line:column: message", from tsx's or Node's own check. */
+function locateSyntaxError(error: Error, file: string): string {
+  const transform = /^(.+?):(\d+):(\d+): ERROR: (.*)$/m.exec(error.message);
+  if (transform) return `${shortPath(transform[1])}:${transform[2]}:${transform[3]}: ${transform[4]}`;
+  // Node does not put the place of an ES module syntax error on the error object; `node --check` prints it.
+  const check = spawnSync(process.execPath, ["--check", file], { encoding: "utf8" });
+  const place = /^(.+):(\d+)$/m.exec(check.stderr ?? "");
+  if (check.status !== 0 && place) return `${shortPath(place[1])}:${place[2]}: ${error.message}`;
+  return `${error.message} (in ${shortPath(file)} or a module it imports)`;
+}
+
+function shortPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith("..") ? path : rel;
+}
+
+/** The first place in the user's own files an error came from, for one-line reports. */
+function userFrame(error: Error): string | undefined {
+  for (const line of String(error.stack ?? "").split("\n").slice(1)) {
+    const place = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?$/.exec(line.trim());
+    if (place && !place[1].includes("/node_modules/") && !place[1].startsWith("node:")) {
+      return `${shortPath(place[1].replace(/^file:\/\//, ""))}:${place[2]}`;
+    }
+  }
+  return undefined;
+}
+
+async function importExplained(path: string, what: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (caught) {
+    const error = caught instanceof Error ? caught : new Error(String(caught));
+    if (error instanceof SyntaxError || error.name === "TransformError" || /Transform failed/.test(error.message)) {
+      throw new CliError(`syntax error in ${what}: ${locateSyntaxError(error, path)}`);
+    }
+    if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") {
+      throw new CliError(`${what} could not be loaded: ${error.message.split("\n")[0]}`);
+    }
+    const frame = userFrame(error);
+    throw new CliError(`${what} failed while loading: ${error.name}: ${error.message.split("\n")[0]}${frame ? ` (at ${frame})` : ""}`);
+  }
+}
+
+function isServable(value: unknown): value is Servable {
+  if (typeof value === "function") return true;
+  return value !== null && typeof value === "object" && typeof (value as { fetch?: unknown }).fetch === "function";
+}
+
+/** `export default class MyApp extends App {}` (Sinatra's modular style) is served as `new MyApp()`. */
+function isServableClass(value: unknown): value is new () => Servable {
+  return typeof value === "function" && typeof (value as { prototype?: { fetch?: unknown } }).prototype?.fetch === "function";
+}
+
+function pickServable(module: Record<string, unknown>, file: string): Servable {
+  for (const name of ["default", "app"]) {
+    const value = module[name];
+    if (isServableClass(value)) return new value();
+    if (isServable(value)) return value;
+  }
+  const exported = Object.keys(module);
+  throw new CliError(
+    `${shortPath(file)} exports nothing frank can serve: export default (or export const app =) a frank App, ` +
+      `an object with fetch(request), or a function (request) => Response` +
+      (exported.length > 0 ? `; it exports ${exported.join(", ")}` : "; it exports nothing"),
+  );
+}
+
+/** Points the app's root at FILE's folder (Sinatra's `settings.root`) unless the app chose one. */
+function setRoot(app: Servable, root: string): void {
+  const target = app as { settings?: Record<string, unknown>; set?: (name: string, value: unknown) => unknown };
+  if (!target.settings || typeof target.settings !== "object" || target.settings.root !== undefined) return;
+  if (typeof target.set === "function") target.set("root", root);
+  else target.settings.root = root;
+}
+
+/** Loads FILE (TypeScript or JavaScript) and returns what it serves. APP_ENV must already be exported. */
+export async function loadApp(file: string): Promise<LoadedApp> {
+  await enableTypeScript();
+  const module = await importExplained(file, shortPath(file));
+  const app = pickServable(module, file);
+  setRoot(app, dirname(file));
+  return { file, app };
+}

@@ -1,0 +1,145 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
+import type { Handler } from "../http/types.js";
+import { HttpError, statusText } from "../http/http-error.js";
+import { abortRequest, createRequest } from "./node-request.js";
+import { writeResponse } from "./write-response.js";
+
+export interface NodeListenerOptions {
+  /** Called with every error the handler throws or a response body raises; default: console.error. */
+  onError?: (error: unknown, request: Request) => void;
+  /** Longest request target (path + query) accepted; longer ones get 414. Default 8192. */
+  maxUrlLength?: number;
+}
+
+export const DEFAULT_MAX_URL_LENGTH = 8192;
+
+function defaultOnError(error: unknown, request: Request): void {
+  console.error(`frank: error while handling ${request.method} ${request.url}:`, error);
+}
+
+function sendPlain(res: ServerResponse, status: number, message: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = message + "\n";
+  res.writeHead(status, {
+    "content-type": "text/plain;charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+/** The Host header, read from rawHeaders so Node does not build `req.headers` for it. */
+function hostHeader(req: IncomingMessage): string | undefined {
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    if (name.length === 4 && name.toLowerCase() === "host") return raw[i + 1];
+  }
+  return req.headers[":authority"] as string | undefined;
+}
+
+function localAuthority(req: IncomingMessage): string {
+  const { localAddress, localPort } = req.socket;
+  if (!localAddress) return "localhost";
+  return (localAddress.includes(":") ? `[${localAddress}]` : localAddress) + ":" + localPort;
+}
+
+const AUTHORITY_BREAKERS = /[/?#@\\\s]/;
+
+/** The absolute URL of the request, or undefined when the request line or Host cannot form one. */
+function requestUrl(req: IncomingMessage): string | undefined {
+  const target = req.url ?? "/";
+  let candidate: string;
+  if (target.charCodeAt(0) === 47 /* "/" */) {
+    const scheme = (req.socket as TLSSocket).encrypted ? "https://" : "http://";
+    const host = hostHeader(req);
+    // A Host with a path, user info or spaces in it would silently change the URL.
+    if (host && AUTHORITY_BREAKERS.test(host)) return undefined;
+    candidate = scheme + (host || localAuthority(req)) + target;
+  } else if (/^https?:\/\//i.test(target)) {
+    candidate = target; // absolute-form, as sent to proxies
+  } else {
+    return undefined; // "*" (OPTIONS *) and authority-form (CONNECT) are not for handlers
+  }
+  try {
+    const url = new URL(candidate);
+    return url.host === "" ? undefined : url.href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Bad input thrown from deep inside an app still answers 4xx, not 500. */
+function errorStatus(error: unknown): { status: number; message: string } {
+  if (error instanceof HttpError) return { status: error.status, message: error.expose ? error.message : statusText(error.status) };
+  if (error instanceof URIError) return { status: 400, message: "Bad Request: malformed percent-encoding in the URL" };
+  return { status: 500, message: "Internal Server Error" };
+}
+
+/**
+ * Turns any Web-standard handler into a node:http request listener: the hot path.
+ * Request bodies stream in (the socket pauses while the handler is behind), response bodies
+ * stream out (waiting for 'drain'), and a client that goes away aborts `req.signal` and
+ * cancels the response body.
+ */
+export function toNodeListener(handler: Handler, options: NodeListenerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
+  const onError = options.onError ?? defaultOnError;
+  const maxUrlLength = options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH;
+
+  function fail(res: ServerResponse, request: Request, error: unknown): void {
+    const { status, message } = errorStatus(error);
+    if (status >= 500 || res.headersSent) onError(error, request);
+    if (res.headersSent) res.destroy(); // the client must see a cut-off body, not a clean end
+    else if (!res.destroyed) sendPlain(res, status, message);
+  }
+
+  function respond(res: ServerResponse, request: Request, response: unknown): void {
+    if (!(response instanceof Response)) {
+      fail(res, request, new TypeError(`the handler returned ${describe(response)} instead of a Response`));
+      return;
+    }
+    writeResponse(res, response, request.method).catch((error) => fail(res, request, error));
+  }
+
+  return (req, res) => {
+    if ((req.url?.length ?? 0) > maxUrlLength) {
+      sendPlain(res, 414, `URI Too Long: the request target is longer than ${maxUrlLength} characters`);
+      return;
+    }
+    const url = requestUrl(req);
+    if (url === undefined) {
+      sendPlain(res, 400, "Bad Request: the request target and Host header do not form a valid URL");
+      return;
+    }
+    const request = createRequest(req, url);
+    res.once("close", () => {
+      if (!res.writableFinished) abortRequest(request);
+    });
+
+    let result: Response | Promise<Response>;
+    try {
+      result = handler(request);
+    } catch (error) {
+      fail(res, request, error);
+      return;
+    }
+    if (typeof (result as Promise<Response>).then === "function") {
+      (result as Promise<Response>).then(
+        (response) => respond(res, request, response),
+        (error) => fail(res, request, error),
+      );
+    } else {
+      respond(res, request, result);
+    }
+  };
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  if (typeof value === "object") return `an object (${value.constructor?.name ?? "Object"})`;
+  return `a ${typeof value} (${String(value).slice(0, 40)})`;
+}

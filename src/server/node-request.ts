@@ -1,0 +1,169 @@
+import type { IncomingMessage } from "node:http";
+
+/**
+ * A Web `Request` for a Node request, built lazily: `method` and `url` are plain fields,
+ * `headers` is filled from `rawHeaders` on first use, the abort signal exists only once
+ * somebody asks for it, and a real `Request` (with the streamed body) is created only when
+ * a property outside those four is touched. Most requests never need more than
+ * method + url + a header or two, and building a full undici Request costs more than
+ * the rest of the adapter together.
+ *
+ * `instanceof Request` holds. The one thing that does not work is passing it as the
+ * *first* argument of `new Request(req)` or `fetch(req)` (undici checks its private brand);
+ * copy the fields instead, as `withUrl` in http/ does.
+ */
+
+const kIncoming = Symbol("frank.incoming");
+const kUrl = Symbol("frank.url");
+const kHeaders = Symbol("frank.headers");
+const kController = Symbol("frank.abortController");
+const kAborted = Symbol("frank.aborted");
+const kReal = Symbol("frank.realRequest");
+
+interface LazyRequest extends Request {
+  [kIncoming]: IncomingMessage;
+  [kUrl]: string;
+  [kHeaders]: Headers | undefined;
+  [kController]: AbortController | undefined;
+  [kAborted]: boolean;
+  [kReal]: Request | undefined;
+}
+
+/** Bytes of request body buffered in the Web stream before the socket is paused. */
+const BODY_HIGH_WATER_MARK = 64 * 1024;
+
+function headersOf(lazy: LazyRequest): Headers {
+  if (lazy[kReal]) return lazy[kReal].headers;
+  let headers = lazy[kHeaders];
+  if (headers === undefined) {
+    headers = new Headers();
+    const raw = lazy[kIncoming].rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i];
+      // HTTP/2 pseudo-headers (":path") are not header fields in the Fetch sense.
+      if (name.charCodeAt(0) !== 58) headers.append(name, raw[i + 1]);
+    }
+    lazy[kHeaders] = headers;
+  }
+  return headers;
+}
+
+function signalOf(lazy: LazyRequest): AbortSignal {
+  let controller = lazy[kController];
+  if (controller === undefined) {
+    controller = new AbortController();
+    if (lazy[kAborted]) controller.abort();
+    lazy[kController] = controller;
+  }
+  return controller.signal;
+}
+
+function hasBody(incoming: IncomingMessage): boolean {
+  const method = incoming.method;
+  if (method === "GET" || method === "HEAD") return false;
+  const headers = incoming.headers;
+  return headers["transfer-encoding"] !== undefined || (headers["content-length"] !== undefined && headers["content-length"] !== "0");
+}
+
+/**
+ * The request body as a Web stream that pauses the socket while the consumer is behind
+ * (Readable.toWeb on Node 20 counts chunks, not bytes, so it hardly ever pushes back).
+ */
+function bodyStream(incoming: IncomingMessage): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        incoming.on("data", (chunk: Buffer) => {
+          controller.enqueue(chunk);
+          if ((controller.desiredSize ?? 1) <= 0) incoming.pause();
+        });
+        let settled = false;
+        incoming.once("end", () => {
+          settled = true;
+          controller.close();
+        });
+        // A client that goes away mid-upload ends the stream with an error, not silence.
+        incoming.once("close", () => {
+          if (settled || incoming.complete) return;
+          settled = true;
+          controller.error(new Error("the client closed the connection before the request body was complete"));
+        });
+      },
+      pull() {
+        incoming.resume();
+      },
+      cancel() {
+        // Nobody wants the rest: let Node discard it so the connection can be reused.
+        incoming.resume();
+      },
+    },
+    { highWaterMark: BODY_HIGH_WATER_MARK, size: (chunk) => chunk.byteLength },
+  );
+}
+
+function realOf(lazy: LazyRequest): Request {
+  let real = lazy[kReal];
+  if (real === undefined) {
+    const incoming = lazy[kIncoming];
+    const init: RequestInit & { duplex?: "half" } = {
+      method: incoming.method,
+      headers: headersOf(lazy),
+      signal: signalOf(lazy),
+    };
+    if (hasBody(incoming)) {
+      init.body = bodyStream(incoming);
+      init.duplex = "half";
+    }
+    real = new Request(lazy[kUrl], init);
+    lazy[kReal] = real;
+  }
+  return real;
+}
+
+const FAST_FIELDS = new Set<string | symbol>(["constructor", "method", "url", "headers", "signal", Symbol.toStringTag]);
+
+const lazyRequestPrototype: object = (() => {
+  const proto = Object.create(Request.prototype, {
+    method: { get(this: LazyRequest) { return this[kIncoming].method; } },
+    url: { get(this: LazyRequest) { return this[kUrl]; } },
+    headers: { get(this: LazyRequest) { return headersOf(this); } },
+    signal: { get(this: LazyRequest) { return signalOf(this); } },
+  });
+  // Everything else (body, json(), clone(), mode, ...) is answered by the real Request.
+  for (const key of Reflect.ownKeys(Request.prototype)) {
+    if (FAST_FIELDS.has(key)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(Request.prototype, key)!;
+    if (descriptor.get) {
+      Object.defineProperty(proto, key, { get(this: LazyRequest) { return Reflect.get(realOf(this), key); } });
+    } else if (typeof descriptor.value === "function") {
+      const method = descriptor.value as (...args: unknown[]) => unknown;
+      Object.defineProperty(proto, key, {
+        value(this: LazyRequest, ...args: unknown[]) { return method.apply(realOf(this), args); },
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+  Object.defineProperty(proto, Symbol.for("nodejs.util.inspect.custom"), {
+    value(this: LazyRequest) { return { method: this.method, url: this.url, headers: headersOf(this) }; },
+  });
+  return proto;
+})();
+
+export function createRequest(incoming: IncomingMessage, url: string): Request {
+  const lazy = Object.create(lazyRequestPrototype) as LazyRequest;
+  lazy[kIncoming] = incoming;
+  lazy[kUrl] = url;
+  lazy[kHeaders] = undefined;
+  lazy[kController] = undefined;
+  lazy[kAborted] = false;
+  lazy[kReal] = undefined;
+  return lazy;
+}
+
+/** The client went away before the response was complete: `req.signal` aborts. */
+export function abortRequest(request: Request): void {
+  const lazy = request as LazyRequest;
+  lazy[kAborted] = true;
+  lazy[kController]?.abort();
+}

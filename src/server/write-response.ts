@@ -1,0 +1,139 @@
+import type { ServerResponse } from "node:http";
+
+/** Statuses whose responses never carry a body (RFC 9110 §6.4.1). */
+function bodyless(status: number, method: string | undefined): boolean {
+  return method === "HEAD" || status === 204 || status === 304 || status < 200;
+}
+
+/** Header pairs as the flat [name, value, name, value] list `writeHead` takes; keeps every Set-Cookie apart. */
+function flatHeaders(headers: Headers): string[] {
+  const flat: string[] = [];
+  headers.forEach((value, name) => {
+    if (name !== "set-cookie") flat.push(name, value);
+  });
+  for (const cookie of headers.getSetCookie()) flat.push("set-cookie", cookie);
+  return flat;
+}
+
+function byteLength(chunk: Uint8Array | string): number {
+  return typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.byteLength;
+}
+
+/**
+ * Node's Response (undici) keeps the string or bytes it was made from next to the stream it
+ * would read them through. Reading that stream costs more than the rest of a small request,
+ * so when the source is there (and nobody touched the body) it is written directly.
+ * Where a runtime keeps no such record, every body takes the stream path.
+ */
+const undiciState = Object.getOwnPropertySymbols(new Response("")).find((symbol) => symbol.description === "state");
+
+function bodySource(response: Response): string | Uint8Array | undefined {
+  if (undiciState === undefined || response.bodyUsed) return undefined;
+  const body = (response as unknown as Record<symbol, { body?: { source?: unknown; stream?: ReadableStream } } | undefined>)[undiciState]?.body;
+  if (!body || body.stream?.locked) return undefined;
+  const source = body.source;
+  return typeof source === "string" || source instanceof Uint8Array ? source : undefined;
+}
+
+const STILL_STREAMING = Symbol("still streaming");
+
+/**
+ * The second read of a body that came from a string or bytes settles within a few
+ * microtasks; a real stream (SSE, a file) usually does not. Waiting one turn of the
+ * event loop tells the two apart without delaying a live stream noticeably.
+ */
+function settlesThisTurn<T>(promise: Promise<T>): Promise<T | typeof STILL_STREAMING> {
+  return new Promise((resolve, reject) => {
+    const timer = setImmediate(resolve, STILL_STREAMING);
+    promise.then(
+      (value) => {
+        clearImmediate(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearImmediate(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
+
+/**
+ * Sends a Web Response through a Node ServerResponse. A body that arrives as one chunk
+ * (what `new Response(string | bytes)` gives) goes out with Content-Length in one write;
+ * anything longer is streamed chunk by chunk, waiting for 'drain' when the socket is full.
+ * When the client goes away the body stream is cancelled, so its producer can stop.
+ */
+export async function writeResponse(res: ServerResponse, response: Response, method: string | undefined): Promise<void> {
+  const status = response.status;
+  const headers = flatHeaders(response.headers);
+  const body = response.body;
+
+  if (body === null || bodyless(status, method)) {
+    if (body !== null) body.cancel().catch(() => {});
+    res.writeHead(status, response.statusText || undefined, headers);
+    res.end();
+    return;
+  }
+
+  const source = bodySource(response);
+  if (source !== undefined) {
+    if (!response.headers.has("content-length")) headers.push("content-length", String(byteLength(source)));
+    res.writeHead(status, response.statusText || undefined, headers);
+    res.end(source);
+    return;
+  }
+
+  const reader = body.getReader();
+  const onClose = () => {
+    if (!res.writableFinished) reader.cancel(new Error("the client closed the connection")).catch(() => {});
+  };
+  res.once("close", onClose);
+  try {
+    const statusText = response.statusText || undefined;
+    const first = await reader.read();
+    if (first.done) {
+      if (!response.headers.has("content-length")) headers.push("content-length", "0");
+      res.writeHead(status, statusText, headers);
+      res.end();
+      return;
+    }
+    let pending: ReadableStreamReadResult<Uint8Array> | undefined;
+    if (!response.headers.has("content-length")) {
+      const secondRead = reader.read();
+      const second = await settlesThisTurn(secondRead);
+      if (second !== STILL_STREAMING && second.done) {
+        // The whole body is one chunk: send it with a Content-Length in one write.
+        headers.push("content-length", String(byteLength(first.value)));
+        res.writeHead(status, statusText, headers);
+        res.end(first.value);
+        return;
+      }
+      res.writeHead(status, statusText, headers);
+      if (!res.write(first.value)) await drained(res);
+      pending = second === STILL_STREAMING ? await secondRead : second;
+    } else {
+      res.writeHead(status, statusText, headers);
+      if (!res.write(first.value)) await drained(res);
+      pending = await reader.read();
+    }
+    for (let chunk = pending; !chunk.done && !res.destroyed; chunk = await reader.read()) {
+      if (!res.write(chunk.value)) await drained(res);
+    }
+    if (!res.destroyed) res.end();
+  } finally {
+    res.off("close", onClose);
+  }
+}

@@ -1,0 +1,335 @@
+// The `frank` command as a user runs it: real processes, real sockets on loopback.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const MAIN = join(ROOT, "src/cli/main.ts");
+const FIXTURES = join(ROOT, "test/fixtures/apps");
+/** tsx by location, so frank also starts from folders outside the repository. */
+const TSX = import.meta.resolve("tsx");
+
+/** The environment of a laptop: no container, no environment variables of ours. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, FRANK_CONTAINER: "0" };
+  return { ...env, ...extra };
+}
+
+interface Frank {
+  child: ChildProcess;
+  output(): string;
+  /** The first URL of the banner, once frank listens. */
+  url: Promise<string>;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function frank(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Frank {
+  const child = spawn(process.execPath, ["--import", TSX, MAIN, ...args], { cwd: options.cwd ?? ROOT, env: cleanEnv(options.env) });
+  let output = "";
+  let announce!: (url: string) => void;
+  const url = new Promise<string>((resolve) => (announce = resolve));
+  const collect = (chunk: Buffer) => {
+    output += chunk;
+    const found = /^ {3}(http:\/\/\S+\/)\n/m.exec(output);
+    if (found) announce(found[1]);
+  };
+  child.stdout!.on("data", collect);
+  child.stderr!.on("data", collect);
+  const exit = once(child, "exit").then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  exit.then(() => announce(""));
+  return { child, output: () => output, url, exit };
+}
+
+/** Runs frank to completion (for commands that end, and for errors). */
+function frankOnce(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
+  const result = spawnSync(process.execPath, ["--import", TSX, MAIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: cleanEnv(options.env),
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Waits until frank has printed something matching PATTERN (output arrives in pieces). */
+async function printed(running: Frank, pattern: RegExp): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!pattern.test(running.output()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+  assert.match(running.output(), pattern);
+}
+
+async function stop(running: Frank, signal: NodeJS.Signals = "SIGTERM") {
+  if (running.child.exitCode === null) running.child.kill(signal);
+  return running.exit;
+}
+
+/** A scratch folder that is an ES module package, for apps that must not sit in the repository. */
+function scratch(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "frank-launcher-"));
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, ".."), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+function assertOneLineError(result: { status: number | null; stderr: string }, pattern: RegExp, status = 1) {
+  assert.equal(result.status, status, result.stderr);
+  assert.match(result.stderr, pattern);
+  assert.doesNotMatch(result.stderr, /^\s+at /m, "no stack trace");
+}
+
+test("serves a TypeScript { fetch } app, exports APP_ENV before loading it, and sets settings.root", async () => {
+  const running = frank(["test/fixtures/apps/plain/app.ts", "-o", "127.0.0.1", "-p", "0", "-E", "staging", "--no-reload"]);
+  try {
+    const url = await running.url;
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/, running.output());
+    const env = (await (await fetch(url + "env")).json()) as { APP_ENV: string; root: string };
+    assert.equal(env.APP_ENV, "staging");
+    assert.equal(env.root, join(FIXTURES, "plain"));
+    await printed(running, /environment staging from --env\n.*host 127\.0\.0\.1 \(loopback only\) from --host\n.*port 0 from --port/);
+  } finally {
+    assert.deepEqual(await stop(running), { code: 0, signal: null });
+  }
+});
+
+test("serves a Hono app file", async () => {
+  const running = frank(["test/fixtures/apps/hono/app.ts", "--host", "localhost", "--port", "0", "--no-reload"]);
+  try {
+    const url = await running.url;
+    assert.equal(await (await fetch(url)).text(), "hello from hono");
+    const echo = await fetch(url + "echo", { method: "POST", body: "posted" });
+    assert.equal(await echo.text(), "posted");
+    await printed(running, /http:\/\/\[::1\]:\d+\//); // localhost is both loopback addresses
+  } finally {
+    await stop(running);
+  }
+});
+
+test("serves a plain handler function from a .js file, found by the default file names", async () => {
+  const running = frank(["-o", "127.0.0.1", "-p", "0", "--no-reload"], { cwd: join(FIXTURES, "function") });
+  try {
+    assert.equal(await (await fetch((await running.url) + "x")).text(), "function /x");
+  } finally {
+    await stop(running);
+  }
+});
+
+test("an app's own port and bind settings count, and a root it chose stays", async () => {
+  const config = frankOnce(["config", "test/fixtures/apps/settings/app.ts", "--json"]);
+  assert.equal(config.status, 0, config.stderr);
+  const json = JSON.parse(config.stdout);
+  assert.deepEqual(json.port, { value: 4999, source: "app setting port" });
+  assert.equal(json.host.source, "app setting bind");
+  assert.equal(json.file, join(FIXTURES, "settings/app.ts"));
+
+  const running = frank(["test/fixtures/apps/settings/app.ts", "-p", "0", "--no-reload"]);
+  try {
+    const url = await running.url;
+    assert.match(url, /^http:\/\/127\.0\.0\.1:/);
+    assert.deepEqual(await (await fetch(url)).json(), { root: "/chosen/by/the/app" });
+  } finally {
+    await stop(running);
+  }
+});
+
+test("-r loads a module before the app", async () => {
+  const running = frank(["app.ts", "-r", "./setup.ts", "-o", "127.0.0.1", "-p", "0", "--no-reload"], { cwd: join(FIXTURES, "required") });
+  try {
+    assert.equal(await (await fetch(await running.url)).text(), "setup.ts ran first");
+  } finally {
+    await stop(running);
+  }
+});
+
+test("SIGINT and SIGTERM close the server and exit 0", async () => {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    const running = frank(["test/fixtures/apps/plain/app.ts", "-o", "127.0.0.1", "-p", "0", "--no-reload"]);
+    await running.url;
+    assert.deepEqual(await stop(running, signal), { code: 0, signal: null }, running.output());
+    await printed(running, new RegExp(`got ${signal}, closing`));
+  }
+});
+
+test("--reload restarts the app when a file changes (on by default in development)", async () => {
+  const dir = scratch({ "app.ts": `export default { fetch: () => new Response("one") };\n` });
+  const running = frank(["-o", "127.0.0.1", "-p", "0"], { cwd: dir });
+  try {
+    const url = await running.url;
+    assert.equal(await (await fetch(url)).text(), "one");
+    const port = new URL(url).port;
+    writeFileSync(join(dir, "app.ts"), `export default { fetch: () => new Response("two") };\n`);
+    const deadline = Date.now() + 15_000;
+    let answer = "";
+    while (answer !== "two" && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The new child picks a new port (0); read the latest banner.
+      const urls = [...running.output().matchAll(/^ {3}(http:\/\/\S+\/)\n/gm)].map((m) => m[1]);
+      answer = await fetch(urls.at(-1)!).then((r) => r.text(), () => "");
+    }
+    assert.equal(answer, "two", running.output());
+    assert.match(running.output(), /app\.ts changed, restarting/);
+    assert.ok(port);
+  } finally {
+    assert.deepEqual(await stop(running), { code: 0, signal: null });
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("-w 2 runs two worker processes that share the port", async () => {
+  const running = frank(["test/fixtures/apps/plain/app.ts", "-o", "127.0.0.1", "-p", "0", "-w", "2", "--no-reload"]);
+  try {
+    const url = await running.url;
+    await printed(running, /workers 2 from --workers/);
+    const pids = new Set<number>();
+    for (let i = 0; i < 20 && pids.size < 2; i++) {
+      const res = await fetch(url + "env", { headers: { connection: "close" } });
+      const body = (await res.json()) as { pid: number; APP_ENV: string };
+      assert.equal(body.APP_ENV, "development", "workers get APP_ENV");
+      pids.add(body.pid);
+    }
+    assert.equal(pids.size, 2);
+    assert.ok(!pids.has(running.child.pid!), "the primary does not serve");
+  } finally {
+    assert.deepEqual(await stop(running), { code: 0, signal: null });
+  }
+});
+
+test("--help prints the defaults as they are computed right now", () => {
+  const help = frankOnce(["--help"], { env: { PORT: "9292", KUBERNETES_SERVICE_HOST: "10.96.0.1", FRANK_CONTAINER: "" } });
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /now 9292 from PORT/);
+  assert.match(help.stdout, /now :: because KUBERNETES_SERVICE_HOST is set/);
+  assert.match(help.stdout, /now development by default/);
+  assert.match(help.stdout, /FILE defaults to the first of app\.ts, app\.js, src\/app\.ts, index\.ts/);
+  const laptop = frankOnce(["serve", "-h"], { env: { APP_ENV: "production" } });
+  assert.match(laptop.stdout, /now :: because environment is production/);
+  assert.match(laptop.stdout, /--reload .*now off/);
+});
+
+test("--version prints the package version", () => {
+  const version = frankOnce(["--version"]);
+  assert.equal(version.status, 0);
+  assert.match(version.stdout, /^\d+\.\d+\.\d+/);
+});
+
+test("an unknown option is an error with the usage and exit status 2", () => {
+  const result = frankOnce(["--prot", "80"]);
+  assertOneLineError(result, /^frank: Unknown option '--prot'\nUsage: frank \[serve\] \[FILE\]/, 2);
+});
+
+test("explained errors: one line, no stack, non-zero exit", async (t) => {
+  await t.test("PORT holding a Kubernetes service link", () => {
+    const result = frankOnce(["test/fixtures/apps/plain/app.ts"], { env: { PORT: "tcp://10.0.0.1:80" } });
+    assertOneLineError(result, /^frank: PORT is "tcp:\/\/10\.0\.0\.1:80", not a port number: .*service link.*enableServiceLinks: false/);
+  });
+  await t.test("a FILE that does not exist", () => {
+    assertOneLineError(frankOnce(["nope.ts"]), /^frank: nope\.ts does not exist \(looked in /);
+  });
+  await t.test("no FILE and no default file", () => {
+    const dir = scratch({});
+    try {
+      assertOneLineError(frankOnce([], { cwd: dir }), /^frank: no app file in .*: looked for app\.ts, app\.js, src\/app\.ts, index\.ts/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  await t.test("a FILE that exports nothing servable", () => {
+    const dir = scratch({ "app.ts": "export const answer = 42;\n" });
+    try {
+      assertOneLineError(frankOnce(["app.ts", "--no-reload"], { cwd: dir }), /^frank: app\.ts exports nothing frank can serve: .*; it exports answer$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  await t.test("a syntax error in a TypeScript FILE names file, line and column", () => {
+    const dir = scratch({ "app.ts": "const ok = 1;\nconst broken: number = ;\nexport default ok;\n" });
+    try {
+      assertOneLineError(frankOnce(["app.ts", "--no-reload"], { cwd: dir }), /^frank: syntax error in app\.ts: app\.ts:2:23: Unexpected ";"$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  await t.test("a syntax error in a JavaScript FILE names file and line", () => {
+    const dir = scratch({ "app.js": "const ok = 1;\n\nconst broken = ;\n" });
+    try {
+      assertOneLineError(frankOnce(["app.js", "--no-reload"], { cwd: dir }), /^frank: syntax error in app\.js: app\.js:3: Unexpected token ';'$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  await t.test("a FILE that throws while loading", () => {
+    const dir = scratch({ "app.ts": "\nthrow new Error('no database');\n" });
+    try {
+      assertOneLineError(frankOnce(["app.ts", "--no-reload"], { cwd: dir }), /^frank: app\.ts failed while loading: Error: no database \(at app\.ts:2\)$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  await t.test("a port in use names the process holding it", async () => {
+    const holder = createServer().listen(0, "127.0.0.1");
+    await once(holder, "listening");
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const result = frankOnce(["test/fixtures/apps/plain/app.ts", "-o", "127.0.0.1", "-p", String(port), "--no-reload"]);
+      assertOneLineError(result, new RegExp(`^frank: port ${port} is already in use \\(127\\.0\\.0\\.1:${port}\\) by process ${process.pid} \\(`));
+    } finally {
+      holder.close();
+    }
+  });
+  await t.test("a HOST that is not a host", () => {
+    assertOneLineError(frankOnce(["test/fixtures/apps/plain/app.ts"], { env: { HOST: "http://0.0.0.0" } }), /^frank: HOST is "http:\/\/0\.0\.0\.0", which is not an address/);
+  });
+});
+
+test("loud warnings: loopback in a container, development in Kubernetes, disagreeing environments", async () => {
+  const running = frank(["test/fixtures/apps/plain/app.ts", "-o", "127.0.0.1", "-p", "0", "--no-reload"], {
+    env: { FRANK_CONTAINER: "", KUBERNETES_SERVICE_HOST: "10.96.0.1", RACK_ENV: "development", NODE_ENV: "production" },
+  });
+  try {
+    await running.url;
+    await printed(running, /(!! WARNING[^]*){3}/);
+    const output = running.output();
+    assert.match(output, /!! WARNING: listening on loopback only \(127\.0\.0\.1, from --host\) inside a container \(KUBERNETES_SERVICE_HOST is set\).*Fix: drop --host/);
+    assert.match(output, /!! WARNING: environment is development \(from RACK_ENV\) inside Kubernetes/);
+    assert.match(output, /!! WARNING: RACK_ENV=development, NODE_ENV=production disagree/);
+  } finally {
+    await stop(running);
+  }
+});
+
+test("frank config prints every value with its source, as a table or JSON", () => {
+  const table = frankOnce(["config", "test/fixtures/apps/plain/app.ts"], { env: { PORT: "8080", APP_ENV: "production" } });
+  assert.equal(table.status, 0, table.stderr);
+  assert.match(table.stdout, /^environment\s+production\s+APP_ENV$/m);
+  assert.match(table.stdout, /^port\s+8080\s+PORT$/m);
+  assert.match(table.stdout, /^host\s+(::|0\.0\.0\.0) \(all\)\s+environment is production$/m);
+  assert.match(table.stdout, /^container\s+no\s+FRANK_CONTAINER=0$/m);
+
+  const json = JSON.parse(frankOnce(["config", "--json", "-p", "1234"], { cwd: join(FIXTURES, "plain") }).stdout);
+  assert.deepEqual(json.port, { value: 1234, source: "--port" });
+  assert.deepEqual(json.environment, { value: "development", source: "default" });
+  assert.equal(json.host.kind, "loopback");
+  assert.deepEqual(json.container, { inContainer: false, kubernetes: false, reason: "FRANK_CONTAINER=0" });
+  assert.deepEqual(json.warnings, []);
+});
+
+test("bin/frank.js runs the compiled launcher", () => {
+  const result = spawnSync(process.execPath, [join(ROOT, "bin/frank.js"), "--version"], { encoding: "utf8", env: cleanEnv() });
+  if (result.status === 0) assert.match(result.stdout, /^\d+\.\d+\.\d+/);
+  else assert.match(result.stderr, /dist\/cli\/main\.js is missing; run `npm run build`/);
+});
+
+test("a missing subcommand module is a clear error", () => {
+  const result = frankOnce(["routes", "--help"]);
+  // routes is written separately; either it runs, or frank says it is not part of this build.
+  if (result.status !== 0) assert.match(result.stderr, /^frank: the routes command is not part of this build of frank$/m);
+});
