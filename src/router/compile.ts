@@ -69,7 +69,7 @@ class Translator {
         return this.capture(`${char}+${options.greedy ? "" : "?"}`, node.name, options);
       }
       case "splat":
-        return this.capture(".*?", node.name ?? "splat", options);
+        return this.capture("[\\s\\S]*?", node.name ?? "splat", options);
       case "group":
         return this.sequence(node.items, options);
       case "union":
