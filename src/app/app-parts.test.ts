@@ -146,3 +146,35 @@ describe("development pages", () => {
     assert.match(html, /\.get\(<span class="s">&quot;\/missing&quot;/, "the snippet that adds the route");
   });
 });
+
+describe("host authorization", () => {
+  it("guards a development app bound to loopback only; never otherwise", async () => {
+    const saved = process.env.FRANK_LISTEN;
+    try {
+      process.env.FRANK_LISTEN = "loopback";
+      const dev = appAt("development");
+      dev.get("/", () => "ok");
+      const evil = await dev.request(new Request("http://evil.example/", { headers: { host: "evil.example" } }));
+      assert.equal(evil.status, 403);
+      assert.match(await evil.text(), /Host not permitted/);
+      assert.equal((await dev.request(new Request("http://localhost:4567/"))).status, 200);
+
+      const prod = appAt("production");
+      prod.get("/", () => "ok");
+      assert.equal((await prod.request(new Request("http://public.example/"))).status, 200, "production never guards");
+
+      process.env.FRANK_LISTEN = "all";
+      const behindIngress = appAt("development");
+      behindIngress.get("/", () => "ok");
+      assert.equal((await behindIngress.request(new Request("http://public.example/"))).status, 200, "all interfaces: no guard");
+
+      const forced = appAt("production").set("hostAuthorization", { allowedHosts: ["app.test"] });
+      forced.get("/", () => "ok");
+      assert.equal((await forced.request(new Request("http://app.test/"))).status, 200);
+      assert.equal((await forced.request(new Request("http://other.test/"))).status, 403);
+    } finally {
+      if (saved === undefined) delete process.env.FRANK_LISTEN;
+      else process.env.FRANK_LISTEN = saved;
+    }
+  });
+});

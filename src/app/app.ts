@@ -4,6 +4,7 @@ import { HttpError, statusText } from "../http/http-error.js";
 import { splitRequestUrl } from "../http/request-path.js";
 import type { Handler, Middleware } from "../http/types.js";
 import { cookieSession } from "../middleware/cookie-session.js";
+import { hostAuthorization } from "../middleware/host-authorization.js";
 import { renderNotFoundPage } from "../middleware/not-found-page.js";
 import { renderErrorPage } from "../middleware/show-exceptions.js";
 import type { PathParams } from "../router/params.js";
@@ -12,7 +13,7 @@ import { Router } from "../router/router.js";
 import { createPublicFolder } from "../static/public-folder.js";
 import { compileConditions, type Condition, type ConditionFactory, type Conditions } from "./conditions.js";
 import { Context } from "./context.js";
-import { defaultSettings, dumpsErrors, showsExceptions, staticFolderOf, viewsFolderOf, type KnownSettings, type Settings } from "./settings.js";
+import { defaultSettings, dumpsErrors, hostAuthorizationOf, showsExceptions, staticFolderOf, viewsFolderOf, type KnownSettings, type Settings } from "./settings.js";
 import { Halt, Pass } from "./signals.js";
 import { createViewRenderer } from "./views.js";
 
@@ -362,6 +363,8 @@ class Compiled {
     };
 
     const middleware = [...def.middleware];
+    const hostGuard = hostAuthorizationOf(settings);
+    if (hostGuard) middleware.unshift(hostAuthorization(hostGuard));
     if (settings.sessions) {
       const options = typeof settings.sessions === "object" ? settings.sessions : {};
       middleware.push(cookieSession({ environment: settings.environment, ...options }));

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { LISTEN_HINT_VARIABLE } from "../http/listen-hint.js";
 import { environmentFromProcess } from "./environment.js";
 
 /** The settings frank itself reads; apps may set any other name too (Sinatra's `set`). */
@@ -31,6 +32,12 @@ export interface KnownSettings {
   dumpErrors: boolean | undefined;
   /** Cookie sessions: true, or the session middleware's options. */
   sessions: boolean | Record<string, unknown>;
+  /**
+   * The DNS-rebinding guard (403 "Host not permitted" for unknown Host headers). Default: on
+   * only in development while the server listens on loopback only; never behind an Ingress.
+   * `true`, `false`, or `{ allowedHosts }` to decide yourself.
+   */
+  hostAuthorization: boolean | { allowedHosts?: Array<string | RegExp> } | undefined;
   /** Launcher hints (DESIGN.md §3): used only when no flag or environment variable decides. */
   port: number | undefined;
   bind: string | undefined;
@@ -55,6 +62,7 @@ export function defaultSettings(environment = environmentFromProcess()): Setting
     showExceptions: undefined,
     dumpErrors: undefined,
     sessions: false,
+    hostAuthorization: undefined,
     port: undefined,
     bind: undefined,
   };
@@ -83,4 +91,14 @@ export function showsExceptions(settings: Settings): boolean {
 
 export function dumpsErrors(settings: Settings): boolean {
   return settings.dumpErrors ?? settings.environment !== "test";
+}
+
+/** Host authorization options when it applies, else undefined. */
+export function hostAuthorizationOf(settings: Settings, env: NodeJS.ProcessEnv = process.env): { allowedHosts?: Array<string | RegExp> } | undefined {
+  const setting = settings.hostAuthorization;
+  if (setting === false) return undefined;
+  if (setting === true) return {};
+  if (typeof setting === "object") return setting;
+  const loopbackOnly = env[LISTEN_HINT_VARIABLE] === "loopback";
+  return settings.environment === "development" && loopbackOnly ? {} : undefined;
 }
