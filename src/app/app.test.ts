@@ -57,6 +57,13 @@ describe("routes", () => {
       return `Hello ${name}`;
     });
     assert.equal(await (await app.request("/hello/J%C3%BCrgen")).text(), "Hello Jürgen");
+    app.post("/items/:id", { provides: "json" }, (c) => {
+      const id: string = c.params.id;
+      // @ts-expect-error only the pattern's names are known
+      void c.params.other;
+      return { id };
+    });
+    assert.deepEqual(await (await app.request("/items/7", { method: "POST" })).json(), { id: "7" });
   });
 
   it("is strict about trailing slashes unless strictPaths is off", async () => {

@@ -45,6 +45,17 @@ interface ErrorEntry {
 
 const EMPTY_PARAMS: RouteParams = Object.freeze({}) as RouteParams;
 
+/** A route-defining method: `(pattern, handler)` or `(pattern, conditions, handler)`. */
+export interface Verb<H extends object> {
+  <P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): App<H>;
+  <P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): App<H>;
+}
+
+/** The verbs besides `get` (which also answers HEAD), defined on the prototype below. */
+const VERBS = ["post", "put", "patch", "delete", "options", "head", "link", "unlink"] as const;
+
+export interface App<H extends object = {}> extends Record<(typeof VERBS)[number], Verb<H>> {}
+
 /**
  * A frank application: Sinatra's DSL over Web-standard Request/Response.
  * `app.fetch` is a plain handler, so any server, Builder or test can run it.
@@ -106,47 +117,6 @@ export class App<H extends object = {}> {
     this.#addRoute("GET", pattern, rest);
     return this.#addRoute("HEAD", pattern, rest, true);
   }
-  post<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
-  post<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
-  post(pattern: string | RegExp, ...rest: unknown[]): this {
-    return this.#addRoute("POST", pattern, rest);
-  }
-  put<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
-  put<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
-  put(pattern: string | RegExp, ...rest: unknown[]): this {
-    return this.#addRoute("PUT", pattern, rest);
-  }
-  patch<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
-  patch<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
-  patch(pattern: string | RegExp, ...rest: unknown[]): this {
-    return this.#addRoute("PATCH", pattern, rest);
-  }
-  delete<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
-  delete<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
-  delete(pattern: string | RegExp, ...rest: unknown[]): this {
-    return this.#addRoute("DELETE", pattern, rest);
-  }
-  options<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
-  options<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
-  options(pattern: string | RegExp, ...rest: unknown[]): this {
-    return this.#addRoute("OPTIONS", pattern, rest);
-  }
-  head<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
-  head<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
-  head(pattern: string | RegExp, ...rest: unknown[]): this {
-    return this.#addRoute("HEAD", pattern, rest);
-  }
-  link<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
-  link<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
-  link(pattern: string | RegExp, ...rest: unknown[]): this {
-    return this.#addRoute("LINK", pattern, rest);
-  }
-  unlink<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
-  unlink<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
-  unlink(pattern: string | RegExp, ...rest: unknown[]): this {
-    return this.#addRoute("UNLINK", pattern, rest);
-  }
-
   /** A route for any method name, e.g. `route("PROPFIND", "/dav/*", h)`. */
   route<P extends string | RegExp>(method: string, pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
   route<P extends string | RegExp>(method: string, pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
@@ -295,6 +265,15 @@ export class App<H extends object = {}> {
       helpers: this.#helpers,
     });
   }
+}
+
+for (const verb of VERBS) {
+  const method = verb.toUpperCase();
+  Object.defineProperty(App.prototype, verb, {
+    value(this: App, pattern: string | RegExp, ...rest: [RouteHandler<any>]) {
+      return this.route(method, pattern, ...rest);
+    },
+  });
 }
 
 function splitConditions(rest: unknown[], what: string): [Conditions | undefined, RouteHandler<any, any>] {
