@@ -1,0 +1,63 @@
+/**
+ * The "plain node" side of the startup comparison: bench targets transpiled to
+ * JavaScript under .bench/compiled, importing frank from dist/ as a deployed app would.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import ts from "typescript";
+import { ROOT } from "./targets.js";
+
+export const COMPILED_DIR = join(ROOT, ".bench/compiled");
+const DIST_INDEX = join(ROOT, "dist/index.js");
+
+function transpile(name: string): void {
+  const source = readFileSync(join(ROOT, "bench/targets", `${name}.ts`), "utf8");
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+  });
+  writeFileSync(join(COMPILED_DIR, `${name}.js`), outputText.replaceAll("../../src/index.js", pathToFileURL(DIST_INDEX).href));
+}
+
+/**
+ * The frank target as a user's app.ts: still TypeScript, but importing frank from dist/ the
+ * way `import { App } from "frank"` does from node_modules, so the launcher transpiles only
+ * the app, not frank's own sources. Returns its path, or a reason why it cannot be built.
+ */
+export function frankAppImportingDist(): { file: string } | { missing: string } {
+  if (!existsSync(DIST_INDEX)) return { missing: "dist/index.js is missing (npm run build)" };
+  mkdirSync(COMPILED_DIR, { recursive: true });
+  transpile("shared");
+  const source = readFileSync(join(ROOT, "bench/targets/frank.ts"), "utf8");
+  const file = join(COMPILED_DIR, "frank-app.ts");
+  writeFileSync(file, source.replaceAll("../../src/index.js", pathToFileURL(DIST_INDEX).href));
+  return { file };
+}
+
+/** Writes the compiled node:http target; returns its path. */
+export function compileNodeHttp(): string {
+  mkdirSync(COMPILED_DIR, { recursive: true });
+  transpile("shared");
+  transpile("node-http");
+  return join(COMPILED_DIR, "node-http.js");
+}
+
+/**
+ * Writes the compiled frank app and an entry that serves it with `serve()` from dist;
+ * returns the entry's path, or a reason why it cannot be built.
+ */
+export function compileFrank(): { entry: string } | { missing: string } {
+  if (!existsSync(DIST_INDEX)) return { missing: "dist/index.js is missing (npm run build)" };
+  if (!/\bserve\b/.test(readFileSync(DIST_INDEX, "utf8"))) return { missing: "dist/index.js does not export serve()" };
+  mkdirSync(COMPILED_DIR, { recursive: true });
+  transpile("shared");
+  transpile("frank");
+  const entry = join(COMPILED_DIR, "frank-serve.js");
+  writeFileSync(entry, [
+    `import { serve } from ${JSON.stringify(pathToFileURL(DIST_INDEX).href)};`,
+    `import app from "./frank.js";`,
+    `serve(app, { port: Number(process.env.PORT), host: "127.0.0.1", env: "production", quiet: true });`,
+    "",
+  ].join("\n"));
+  return { entry };
+}

@@ -1,0 +1,147 @@
+/** The results of one run: per-round samples, the cells made from them, and the goals of issue 6. */
+import type { Footprint, StartupResult } from "./footprint.js";
+import type { Sample } from "./measure.js";
+import type { ScenarioName } from "./scenarios.js";
+import { median, spread, type Spread } from "./stats.js";
+import { BASELINE } from "./targets.js";
+
+export interface Cell {
+  scenario: ScenarioName;
+  target: string;
+  rounds: number;
+  requestsPerSecond: number;
+  /** Requests/s relative to node:http in the same round: median and min–max over rounds. */
+  vsNodeHttp?: Spread;
+  /** node:http's CPU time per request divided by this target's, per round: steadier on a busy machine. */
+  cpuVsNodeHttp?: Spread;
+  p50Ms: number;
+  p99Ms: number;
+  cpuUsPerRequest: number;
+  non2xx: number;
+  socketErrors: number;
+}
+
+export interface Goal {
+  goal: string;
+  /** The measured value (a median ratio) and its min–max over rounds where there are rounds. */
+  measured?: Spread;
+  /** The same comparison by CPU time per request, for the load goals. */
+  byCpu?: Spread;
+  /**
+   * Judged on `measured` (throughput), as the issue states the goals: "yes" or "no" only when
+   * every round agrees; "unclear" when the min–max over rounds spans the threshold.
+   */
+  holds?: Verdict;
+  /** The same judgement on `byCpu`. */
+  holdsByCpu?: Verdict;
+  /** Why the goal could not be judged. */
+  missing?: string;
+}
+
+export interface Results {
+  date: string;
+  mode: "full" | "quick";
+  machine: Record<string, string | number>;
+  settings: Record<string, unknown>;
+  skipped: { target: string; reason: string }[];
+  /** Cells left out: a wrong answer before measuring, or a wrk run that failed. */
+  wrongAnswers: { target: string; scenario: ScenarioName; problem: string }[];
+  cells: Cell[];
+  footprint: Footprint[];
+  startup: StartupResult[];
+  goals: Goal[];
+  samples: Sample[];
+}
+
+export type Verdict = "yes" | "no" | "unclear";
+
+function verdict(value: Spread, meets: (ratio: number) => boolean): Verdict {
+  if (meets(value.min) && meets(value.max)) return "yes";
+  if (!meets(value.min) && !meets(value.max)) return "no";
+  return "unclear";
+}
+
+/**
+ * Per-round ratio of target `a` to target `b` in one scenario: requests/s of a over b, or,
+ * by CPU, b's CPU time per request over a's (above 1 means a does the work with less CPU).
+ */
+export function roundRatios(samples: Sample[], scenario: ScenarioName, a: string, b: string, by: "throughput" | "cpu" = "throughput"): number[] {
+  const ratios: number[] = [];
+  for (const sa of samples) {
+    if (sa.scenario !== scenario || sa.target !== a) continue;
+    const sb = samples.find((s) => s.scenario === scenario && s.target === b && s.round === sa.round);
+    if (!sb) continue;
+    ratios.push(by === "throughput" ? sa.requestsPerSecond / sb.requestsPerSecond : sb.cpuUsPerRequest / sa.cpuUsPerRequest);
+  }
+  return ratios;
+}
+
+export function cells(samples: Sample[]): Cell[] {
+  const keys = [...new Set(samples.map((s) => `${s.scenario}\u0000${s.target}`))];
+  return keys.map((key) => {
+    const [scenario, target] = key.split("\u0000") as [ScenarioName, string];
+    const mine = samples.filter((s) => s.scenario === scenario && s.target === target);
+    return {
+      scenario,
+      target,
+      rounds: mine.length,
+      requestsPerSecond: median(mine.map((s) => s.requestsPerSecond)),
+      vsNodeHttp: spread(roundRatios(samples, scenario, target, BASELINE)),
+      cpuVsNodeHttp: spread(roundRatios(samples, scenario, target, BASELINE, "cpu")),
+      p50Ms: median(mine.map((s) => s.p50Ms)),
+      p99Ms: median(mine.map((s) => s.p99Ms)),
+      cpuUsPerRequest: median(mine.map((s) => s.cpuUsPerRequest)),
+      non2xx: mine.reduce((sum, s) => sum + s.non2xx, 0),
+      socketErrors: mine.reduce((sum, s) => sum + s.socketErrors, 0),
+    };
+  });
+}
+
+/** The goals of issue 6, judged on ratios from this run only. */
+export function goals(samples: Sample[], footprint: Footprint[], startup: StartupResult[]): Goal[] {
+  const list: Goal[] = [];
+  const ratioGoal = (scenario: ScenarioName, other: string, atLeast: number, strictlyAhead: boolean) => {
+    const goal = strictlyAhead ? `${scenario}: frank ahead of ${other}` : `${scenario}: frank ≥ ${atLeast}× ${other}`;
+    const measured = spread(roundRatios(samples, scenario, "frank", other));
+    if (!measured) return list.push({ goal, missing: `no frank and ${other} samples in the same round` });
+    const byCpu = spread(roundRatios(samples, scenario, "frank", other, "cpu"));
+    const meets = (value: number) => (strictlyAhead ? value > atLeast : value >= atLeast);
+    list.push({ goal, measured, byCpu, holds: verdict(measured, meets), holdsByCpu: byCpu && verdict(byCpu, meets) });
+  };
+  for (const scenario of ["hello", "json", "user", "missing"] as const) {
+    ratioGoal(scenario, BASELINE, 0.85, false);
+    ratioGoal(scenario, "fastify", 1, true);
+    ratioGoal(scenario, "h3", 1, true);
+  }
+  ratioGoal("post-json", "fastify", 1, true);
+  ratioGoal("static-small", "fastify", 2, false);
+  ratioGoal("static-big", "nginx", 0.8, false);
+
+  const launcher = startup.find((s) => s.name === STARTUP_FRANK_LAUNCHER);
+  const compiled = startup.find((s) => s.name === STARTUP_FRANK_COMPILED);
+  const startupGoal = "startup: `frank app.ts` ≤ 1.5× `node` on the compiled app";
+  if (launcher && compiled) {
+    const ratio = launcher.medianMs / compiled.medianMs;
+    list.push({ goal: startupGoal, measured: { median: ratio, min: ratio, max: ratio }, holds: ratio <= 1.5 ? "yes" : "no" });
+  } else {
+    list.push({ goal: startupGoal, missing: "startup of frank and of its compiled app not both measured" });
+  }
+  // Like for like: both through tsx (frank's launcher, `node --import tsx`), and both compiled.
+  const rssGoal = (goal: string, frankName: string, nodeName: string) => {
+    const frank = footprint.find((f) => f.target === frankName);
+    const node = footprint.find((f) => f.target === nodeName);
+    if (!frank || !node) return list.push({ goal, missing: `idle RSS of ${frankName} and ${nodeName} not both measured` });
+    const ratio = frank.idleRssMiB / node.idleRssMiB;
+    list.push({ goal, measured: { median: ratio, min: ratio, max: ratio }, holds: ratio <= 1.3 ? "yes" : "no" });
+  };
+  rssGoal("idle RSS: frank ≤ 1.3× node:http (both TypeScript through tsx)", "frank", BASELINE);
+  rssGoal("idle RSS: frank ≤ 1.3× node:http (both compiled, plain node)", STARTUP_FRANK_COMPILED, STARTUP_NODE_HTTP);
+  return list;
+}
+
+export const STARTUP_NODE_HTTP = "node (node:http target, compiled)";
+export const STARTUP_FRANK_COMPILED = "node (frank app compiled, dist + serve())";
+/** `frank app.ts` where app.ts imports frank from dist/, as an installed package. */
+export const STARTUP_FRANK_LAUNCHER = "frank app.ts (launcher; app imports frank from dist)";
+/** The bench target as it is, importing frank's TypeScript sources, which tsx then transpiles too. */
+export const STARTUP_FRANK_LAUNCHER_SRC = "frank bench/targets/frank.ts (launcher; app imports frank's src/)";
