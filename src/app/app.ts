@@ -1,3 +1,4 @@
+import { bufferedParts, bufferedResponse } from "../http/buffered-response.js";
 import { compose } from "../http/compose.js";
 import { escapeHtml } from "../http/escape-html.js";
 import { HttpError, statusText } from "../http/http-error.js";
@@ -537,6 +538,12 @@ function statusOf(error: unknown): number {
 }
 
 function withoutBody(response: Response): Response {
+  const parts = bufferedParts(response);
+  if (parts) {
+    if (parts.body === null) return response;
+    const length = typeof parts.body === "string" ? Buffer.byteLength(parts.body) : parts.body.byteLength;
+    return bufferedResponse({ ...parts, headers: { "content-length": String(length), ...parts.headers }, body: null });
+  }
   if (response.body === null) return response;
   void response.body.cancel().catch(() => {});
   return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { evaluatePreconditions, formatETag } from "../http/conditional.js";
+import { bufferedResponse, type HeaderRecord } from "../http/buffered-response.js";
 import { CookieJar } from "../http/cookies.js";
 import { HttpError } from "../http/http-error.js";
 import { mimeTypeFor, contentTypeFor } from "../http/mime.js";
@@ -41,7 +42,8 @@ export class Context<P = RouteParams> {
   #url: URL | undefined;
   #cookies: CookieJar | undefined;
   #status = 200;
-  #headers: Headers | undefined;
+  /** Response headers by lower-case name; a plain object until a Response is built. */
+  #headers: HeaderRecord | undefined;
   #body: BodyInit | null = null;
   #json = false;
   #response: Response | undefined;
@@ -129,15 +131,12 @@ export class Context<P = RouteParams> {
   header(name: string): string | null;
   header(name: string, value: string | undefined): this;
   header(name: string, value?: string): string | null | this {
-    if (arguments.length === 1) return this.#headers?.get(name) ?? null;
-    if (value === undefined) this.#headers?.delete(name);
-    else this.#responseHeaders().set(name, value);
+    const key = name.toLowerCase();
+    if (arguments.length === 1) return this.#headers?.[key] ?? null;
+    if (value === undefined) {
+      if (this.#headers) delete this.#headers[key];
+    } else (this.#headers ??= {})[key] = value;
     return this;
-  }
-
-  /** Every response header set so far. */
-  get headers(): Headers {
-    return this.#responseHeaders();
   }
 
   /** Reads the content type, or sets it from a short name (`json`, `html`, `css`) or a full type. */
@@ -313,12 +312,10 @@ export class Context<P = RouteParams> {
   /** Sends a file (halts): conditional GET, ranges and a 404 for a missing file included. Relative paths are from `settings.root`. */
   async sendFile(path: string, options: SendFileOptions = {}): Promise<never> {
     const root = rootOf(this.settings);
-    const headers: Record<string, string> = {};
-    this.#headers?.forEach((value, name) => (headers[name] = value));
     const response = await sendFile(this.req, resolve(root, path), {
       root: options.root ?? root,
       ...options,
-      headers: { ...headers, ...options.headers },
+      headers: { ...this.#headers, ...options.headers },
       status: options.status ?? (this.#status === 200 ? undefined : this.#status),
     });
     throw new Halt(response);
@@ -341,8 +338,8 @@ export class Context<P = RouteParams> {
     }
     if (parts.status !== undefined) this.#status = parts.status;
     if (parts.headers !== undefined) {
-      const target = this.#responseHeaders();
-      new Headers(parts.headers).forEach((value, name) => target.set(name, value));
+      const target = (this.#headers ??= {});
+      new Headers(parts.headers).forEach((value, name) => (target[name] = value));
     }
     if (parts.body !== undefined) {
       this.#response = undefined;
@@ -372,17 +369,19 @@ export class Context<P = RouteParams> {
 
   #build(): Response {
     const body = this.#body;
-    let headers = this.#headers;
-    if (body !== null && !headers?.has("content-type")) {
-      headers = this.#responseHeaders();
-      headers.set("content-type", this.#json ? JSON_TYPE : typeof body === "string" ? this.settings.defaultContentType : "application/octet-stream");
+    const headers = (this.#headers ??= {});
+    if (body !== null && headers["content-type"] === undefined) {
+      headers["content-type"] = this.#json ? JSON_TYPE : typeof body === "string" ? this.settings.defaultContentType : "application/octet-stream";
     }
-    if (this.#cookies && this.#cookies.outgoing.length > 0) {
-      headers = this.#responseHeaders();
-      for (const cookie of this.#cookies.outgoing) headers.append("set-cookie", cookie);
+    const setCookies = this.#cookies?.outgoing ?? [];
+    const whole = this.#status === 204 || this.#status === 304 ? null : body;
+    if (whole === null || typeof whole === "string" || whole instanceof Uint8Array) {
+      // The common case: a whole body, sent without building a stream (see buffered-response.ts).
+      return bufferedResponse({ status: this.#status, headers, setCookies, body: whole });
     }
-    const noBody = this.#status === 204 || this.#status === 304;
-    return new Response(noBody ? null : body, { status: this.#status, headers });
+    const init = new Headers(headers);
+    for (const cookie of setCookies) init.append("set-cookie", cookie);
+    return new Response(body, { status: this.#status, headers: init });
   }
 
   #mergeInto(response: Response, override: boolean): Response {
@@ -390,16 +389,11 @@ export class Context<P = RouteParams> {
     const cookies = this.#cookies?.outgoing ?? [];
     if (!extra && cookies.length === 0) return response;
     const headers = new Headers(response.headers);
-    extra?.forEach((value, name) => {
+    for (const [name, value] of Object.entries(extra ?? {})) {
       if (override || !headers.has(name)) headers.set(name, value);
-    });
+    }
     for (const cookie of cookies) headers.append("set-cookie", cookie);
     return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-  }
-
-  #responseHeaders(): Headers {
-    this.#headers ??= new Headers();
-    return this.#headers;
   }
 }
 

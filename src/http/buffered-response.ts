@@ -1,0 +1,77 @@
+/**
+ * A Response whose body is already whole (a string, bytes or nothing), built lazily.
+ *
+ * On Node 20, `new Response(string)` wraps the body in a ReadableStream and validates every
+ * header: most of the cost of a small handler. A buffered response keeps status, headers and
+ * body as plain values; a server that knows `bufferedParts()` writes them straight to the
+ * socket, and anything else (`.body`, `.text()`, `.headers`, `clone()`) gets a real Response,
+ * created on first use. `instanceof Response` holds.
+ */
+
+const kParts = Symbol("frank.bufferedParts");
+const kReal = Symbol("frank.realResponse");
+
+export type HeaderRecord = Record<string, string>;
+
+export interface BufferedParts {
+  status: number;
+  /** Lower-case names; Set-Cookie values are kept apart in `setCookies`. */
+  headers: HeaderRecord;
+  setCookies: readonly string[];
+  body: string | Uint8Array | null;
+}
+
+interface BufferedResponse extends Response {
+  [kParts]: BufferedParts;
+  [kReal]: Response | undefined;
+}
+
+function realOf(lazy: BufferedResponse): Response {
+  let real = lazy[kReal];
+  if (real === undefined) {
+    const { status, headers, setCookies, body } = lazy[kParts];
+    const init = new Headers(headers);
+    for (const cookie of setCookies) init.append("set-cookie", cookie);
+    real = new Response(body as BodyInit | null, { status, headers: init });
+    lazy[kReal] = real;
+  }
+  return real;
+}
+
+const FAST_FIELDS = new Set<string | symbol>(["constructor", "status", "ok", Symbol.toStringTag]);
+
+const bufferedResponsePrototype: object = (() => {
+  const proto = Object.create(Response.prototype, {
+    status: { get(this: BufferedResponse) { return this[kParts].status; } },
+    ok: { get(this: BufferedResponse) { const { status } = this[kParts]; return status >= 200 && status < 300; } },
+  });
+  // Everything else is answered by the real Response, made on first use.
+  for (const key of Reflect.ownKeys(Response.prototype)) {
+    if (FAST_FIELDS.has(key)) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(Response.prototype, key)!;
+    if (descriptor.get) {
+      Object.defineProperty(proto, key, { get(this: BufferedResponse) { return Reflect.get(realOf(this), key); } });
+    } else if (typeof descriptor.value === "function") {
+      const method = descriptor.value as (...args: unknown[]) => unknown;
+      Object.defineProperty(proto, key, {
+        value(this: BufferedResponse, ...args: unknown[]) { return method.apply(realOf(this), args); },
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+  return proto;
+})();
+
+export function bufferedResponse(parts: BufferedParts): Response {
+  const lazy = Object.create(bufferedResponsePrototype) as BufferedResponse;
+  lazy[kParts] = parts;
+  lazy[kReal] = undefined;
+  return lazy;
+}
+
+/** The plain parts of a buffered response not yet turned into a real one, else undefined. */
+export function bufferedParts(response: Response): BufferedParts | undefined {
+  const lazy = response as Partial<BufferedResponse>;
+  return lazy[kReal] === undefined ? lazy[kParts] : undefined;
+}
