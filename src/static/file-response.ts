@@ -2,6 +2,7 @@
  * The HTTP answer for one file variant, shared by the public folder and sendFile:
  * preconditions (304/412), Range and If-Range (206/416), HEAD, and the headers.
  */
+import { bufferedResponse } from "../http/buffered-response.js";
 import { evaluatePreconditions, ifRangeAllows } from "../http/conditional.js";
 import { parseRange } from "../http/range.js";
 import { statusText } from "../http/http-error.js";
@@ -45,7 +46,7 @@ export function respondWithFile(req: Request, file: FileVariant, options: FileRe
 
   if (status === 200) {
     const precondition = evaluatePreconditions(req, validators);
-    if (precondition === "not-modified") return new Response(null, { status: 304, headers });
+    if (precondition === "not-modified") return bufferedResponse({ status: 304, headers, setCookies: [], body: null });
     if (precondition === "precondition-failed") {
       return new Response(statusText(412), { status: 412, headers: { "content-type": "text/plain; charset=utf-8" } });
     }
@@ -77,6 +78,8 @@ export function respondWithFile(req: Request, file: FileVariant, options: FileRe
   }
 
   headers["content-length"] = String(file.size);
-  if (isHead || file.size === 0) return new Response(null, { status, headers });
+  // Cached small files leave as buffered responses: no stream is built for them.
+  if (isHead || file.size === 0) return bufferedResponse({ status, headers, setCookies: [], body: null });
+  if (file.bytes !== undefined) return bufferedResponse({ status, headers, setCookies: [], body: file.bytes });
   return new Response(body(file, 0, file.size - 1), { status, headers });
 }
