@@ -443,7 +443,9 @@ class Compiled {
       }
       if (!conditionsHold) continue;
       try {
-        c.apply(await route.handler(c));
+        const result = route.handler(c);
+        // Most handlers answer synchronously; awaiting only a promise saves a turn per request.
+        c.apply(result instanceof Promise ? await result : result);
         return;
       } catch (signal) {
         if (signal instanceof Pass) continue;

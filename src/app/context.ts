@@ -403,11 +403,27 @@ function mediaType(contentType: string | null): string {
   return (semicolon < 0 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
 }
 
+const contentTypes = new Map<string, string>();
+
+/** `c.type("json")` resolves through the MIME database once per name, not once per request. */
 function resolveContentType(type: string, params?: Record<string, string>): string {
-  let full = type.includes("/") ? type : mimeTypeFor(type);
+  if (!params) {
+    let full = contentTypes.get(type);
+    if (full === undefined) {
+      full = fullContentType(type);
+      if (!full.includes("charset") && /^text\/|^application\/javascript$/.test(full)) full += ";charset=utf-8";
+      if (contentTypes.size < 1000) contentTypes.set(type, full);
+    }
+    return full;
+  }
+  let full = fullContentType(type);
+  for (const [key, value] of Object.entries(params)) full += `;${key}=${value}`;
+  return full;
+}
+
+function fullContentType(type: string): string {
+  const full = type.includes("/") ? type : mimeTypeFor(type);
   if (!full) throw new TypeError(`Unknown media type: ${type}`);
-  if (params) for (const [key, value] of Object.entries(params)) full += `;${key}=${value}`;
-  else if (/^text\/|^application\/javascript$/.test(full) && !full.includes("charset")) full += ";charset=utf-8";
   return full;
 }
 
