@@ -309,11 +309,12 @@ export class Context<P = RouteParams> {
     return this.header("content-disposition", contentDisposition(disposition, filename));
   }
 
-  /** Sends a file (halts): conditional GET, ranges and a 404 for a missing file included. Relative paths are from `settings.root`. */
+  /** Sends a file (halts): conditional GET, ranges and a 404 for a missing file included. Relative paths are from `options.root`, else `settings.root`. */
   async sendFile(path: string, options: SendFileOptions = {}): Promise<never> {
     const root = rootOf(this.settings);
-    const response = await sendFile(this.req, resolve(root, path), {
-      root: options.root ?? root,
+    const base = options.root ?? root;
+    const response = await sendFile(this.req, resolve(base, path), {
+      root: base,
       ...options,
       headers: { ...this.#headers, ...options.headers },
       status: options.status ?? (this.#status === 200 ? undefined : this.#status),

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { REPORTS_RESPONSE_SENT } from "../http/response-sent.js";
 
 /**
  * A Web `Request` for a Node request, built lazily: `method` and `url` are plain fields,
@@ -70,15 +71,22 @@ function hasBody(incoming: IncomingMessage): boolean {
  * (Readable.toWeb on Node 20 counts chunks, not bytes, so it hardly ever pushes back).
  */
 function bodyStream(incoming: IncomingMessage): ReadableStream<Uint8Array> {
+  let onData: (chunk: Buffer) => void = () => {};
+  let stop: () => void = () => {};
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        incoming.on("data", (chunk: Buffer) => {
+        // Once the stream is settled (ended, errored or cancelled) nothing may enqueue again:
+        // a late chunk on a closed controller throws from an event listener and kills the process.
+        let settled = false;
+        onData = (chunk: Buffer) => {
+          if (settled) return;
           controller.enqueue(chunk);
           if ((controller.desiredSize ?? 1) <= 0) incoming.pause();
-        });
-        let settled = false;
+        };
+        incoming.on("data", onData);
         incoming.once("end", () => {
+          if (settled) return;
           settled = true;
           controller.close();
         });
@@ -88,12 +96,17 @@ function bodyStream(incoming: IncomingMessage): ReadableStream<Uint8Array> {
           settled = true;
           controller.error(new Error("the client closed the connection before the request body was complete"));
         });
+        stop = () => {
+          settled = true;
+        };
       },
       pull() {
         incoming.resume();
       },
       cancel() {
         // Nobody wants the rest: let Node discard it so the connection can be reused.
+        stop();
+        incoming.off("data", onData);
         incoming.resume();
       },
     },
@@ -144,6 +157,8 @@ const lazyRequestPrototype: object = (() => {
       });
     }
   }
+  // frank's adapter tells middleware (the access log) when each response has been sent.
+  Object.defineProperty(proto, REPORTS_RESPONSE_SENT, { value: true });
   Object.defineProperty(proto, Symbol.for("nodejs.util.inspect.custom"), {
     value(this: LazyRequest) { return { method: this.method, url: this.url, headers: headersOf(this) }; },
   });
@@ -166,4 +181,9 @@ export function abortRequest(request: Request): void {
   const lazy = request as LazyRequest;
   lazy[kAborted] = true;
   lazy[kController]?.abort();
+}
+
+/** The address of the client's socket, for requests made by this adapter (else undefined). */
+export function clientAddress(request: Request): string | undefined {
+  return (request as Partial<LazyRequest>)[kIncoming]?.socket.remoteAddress;
 }
