@@ -3,21 +3,9 @@
 // test/**/*.property.test.ts, with more generated cases than `npm test` gives them), then the
 // real-server runs in test/reliability/*.reliability.ts: hostile input, slow clients, and the
 // soak last. One file at a time, so the soak has the machine to itself.
-// Node 20's `--test` does not expand globs, so the file list is gathered here.
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
-
-function findFiles(dir, suffix) {
-  const found = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...findFiles(path, suffix));
-    else if (entry.name.endsWith(suffix)) found.push(path);
-  }
-  return found.sort();
-}
+import { findFiles } from "../../scripts/find-files.mjs";
 
 const soakLast = (a, b) => Number(a.endsWith("soak.reliability.ts")) - Number(b.endsWith("soak.reliability.ts")) || a.localeCompare(b);
 const files = [
