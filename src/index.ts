@@ -17,3 +17,4 @@ export { CookieJar, type CookieOptions } from "./http/cookies.js";
 export type { PathParams } from "./router/params.js";
 export type { RouteParams } from "./router/pattern.js";
 export { serve, type ServeOptions, type RunningServer } from "./server/serve.js";
+export { html, raw, SafeHtml } from "./app/html.js";
