@@ -2,16 +2,18 @@ import { parseArgs } from "node:util";
 import { resolveServerConfig, type ServerConfig } from "../server/config.js";
 import type { Servable } from "../http/types.js";
 import { CliError } from "./cli-error.js";
+import { LIFECYCLE_OPTIONS, lifecycleFlags, lifecycleRows } from "./lifecycle-options.js";
 import { findAppFile, loadApp } from "./load-app.js";
 import { parseWithUsage, SERVER_OPTIONS, serverFlags } from "./server-options.js";
 
 const CONFIG_USAGE = "Usage: frank config [FILE] [-p PORT] [-o HOST] [-E ENV] [-w N] [--json]";
 
-const CONFIG_OPTIONS = { ...SERVER_OPTIONS, json: { type: "boolean" } } as const;
+const CONFIG_OPTIONS = { ...SERVER_OPTIONS, ...LIFECYCLE_OPTIONS, json: { type: "boolean" } } as const;
 
-function appSettings(app: Servable | undefined): { port?: unknown; bind?: unknown } | undefined {
-  const settings = (app as { settings?: { port?: unknown; bind?: unknown } } | undefined)?.settings;
-  return settings && typeof settings === "object" ? { port: settings.port, bind: settings.bind } : undefined;
+/** The app's settings (port, bind and the lifecycle ones such as drainTimeout), when it has any. */
+function appSettings(app: Servable | undefined): Record<string, unknown> | undefined {
+  const settings = (app as { settings?: unknown } | undefined)?.settings;
+  return settings !== null && typeof settings === "object" ? (settings as Record<string, unknown>) : undefined;
 }
 
 function table(config: ServerConfig, file: string | undefined): string {
@@ -24,6 +26,7 @@ function table(config: ServerConfig, file: string | undefined): string {
     ["workers", String(config.workers.value), config.workers.source],
     ["container", yesNo(config.container.inContainer), config.container.reason ?? "no container evidence found"],
     ["kubernetes", yesNo(config.container.kubernetes), config.container.kubernetes ? (config.container.reason ?? "") : "-"],
+    ...lifecycleRows(config.lifecycle),
     ["app file", file ?? "none found", file ? "FILE" : "-"],
   ];
   const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column].length), column === 0 ? 7 : 5));
@@ -42,11 +45,11 @@ export async function run(args: string[]): Promise<number> {
     parseArgs({ args, options: CONFIG_OPTIONS, allowPositionals: true, strict: true }),
   );
   if (values.help) {
-    console.log(`${CONFIG_USAGE}\n\nPrints environment, port, host, workers and container detection, each with its source.\nTakes the same options as frank serve, to show what they would change.`);
+    console.log(`${CONFIG_USAGE}\n\nPrints environment, port, host, workers, container detection, shutdown, timeouts, limits,\nprobes and access log, each with its source.\nTakes the same options as frank serve, to show what they would change.`);
     return 0;
   }
   if (positionals.length > 1) throw new CliError(`one app FILE at a time, got ${positionals.join(" ")}`, { exitCode: 2, usage: CONFIG_USAGE });
-  const flags = serverFlags(values);
+  const flags = { ...serverFlags(values), ...lifecycleFlags(values) };
   const userEnv = { ...process.env };
   const early = resolveServerConfig({ flags, env: userEnv });
   process.env.APP_ENV = early.environment.value;

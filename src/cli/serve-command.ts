@@ -2,7 +2,11 @@ import { parseArgs } from "node:util";
 import cluster from "node:cluster";
 import { resolveServerConfig } from "../server/config.js";
 import { serve } from "../server/serve.js";
+import { accessLog, errorLog } from "../middleware/access-log.js";
+import { clientAddress } from "../server/node-request.js";
+import type { ServeLogging } from "../server/serve.js";
 import { CliError } from "./cli-error.js";
+import { LIFECYCLE_OPTIONS, lifecycleFlags } from "./lifecycle-options.js";
 import { loadApp, requireAppFile, requireModule } from "./load-app.js";
 import { RELOAD_CHILD, reportReady, superviseWithReload } from "./reload.js";
 import { parseWithUsage, SERVER_OPTIONS, serverFlags } from "./server-options.js";
@@ -11,12 +15,18 @@ import { frankVersion } from "./version.js";
 
 const SERVE_OPTIONS = {
   ...SERVER_OPTIONS,
+  ...LIFECYCLE_OPTIONS,
   quiet: { type: "boolean", short: "q" },
   require: { type: "string", short: "r", multiple: true },
   reload: { type: "boolean" },
   "no-reload": { type: "boolean" },
   version: { type: "boolean" },
 } as const;
+
+/** frank's access log (with the client's socket address) and error log, in the resolved format. */
+function frankLogging(format: "dev" | "json"): ServeLogging {
+  return { accessLog: accessLog({ format, remoteAddress: clientAddress }), logError: errorLog({ format }) };
+}
 
 /**
  * `frank [serve] [FILE] [options]`. Resolves the environment first and exports it as APP_ENV,
@@ -29,7 +39,7 @@ export async function run(args: string[]): Promise<number | undefined> {
   const { values, positionals } = parseWithUsage(SERVE_USAGE, () =>
     parseArgs({ args, options: SERVE_OPTIONS, allowPositionals: true, strict: true }),
   );
-  const flags = serverFlags(values);
+  const flags = { ...serverFlags(values), ...lifecycleFlags(values) };
   if (values.help) {
     console.log(serveHelp(flags, positionals[0]));
     return 0;
@@ -56,7 +66,7 @@ export async function run(args: string[]): Promise<number | undefined> {
 
   for (const specifier of values.require ?? []) await requireModule(specifier);
   const { app } = await loadApp(file);
-  await serve(app, { ...flags, quiet: values.quiet, processEnv: userEnv });
+  await serve(app, { ...flags, quiet: values.quiet, processEnv: userEnv, logging: frankLogging });
   reportReady();
   return undefined;
 }

@@ -1,12 +1,13 @@
 import { because } from "../server/banner.js";
 import { resolveServerConfig, type ServerConfig, type Sourced } from "../server/config.js";
 import { DEFAULT_APP_FILES, findAppFile } from "./load-app.js";
+import { lifecycleHelp } from "./lifecycle-options.js";
 
 type Flags = { env?: string; port?: string; host?: string; workers?: string };
 
 /** The short usage printed with a command-line error. */
 export const SERVE_USAGE =
-  "Usage: frank [serve] [FILE] [-p PORT] [-o HOST] [-E ENV] [-w N] [-q] [-r MODULE] [--reload|--no-reload]\n" +
+  "Usage: frank [serve] [FILE] [-p PORT] [-o HOST] [-E ENV] [-w N] [-q] [-r MODULE] [--shutdown-delay S] [--drain-timeout S] [--reload|--no-reload]\n" +
   "       frank config [FILE] [--json] | frank routes | frank k8s | frank doctor | frank --help";
 
 function currentFile(file: string | undefined): string {
@@ -42,6 +43,7 @@ export function serveHelp(flags: Flags = {}, file?: string): string {
     `  -E, --env ENV         environment (--env > APP_ENV > RACK_ENV > NODE_ENV > development);`,
     `                        now ${show(config?.environment)}`,
     `  -w, --workers N       processes sharing the port, 0 = one per CPU core; now ${show(config?.workers)}`,
+    ...lifecycleHelp(config?.lifecycle, problem),
     "  -q, --quiet           no startup banner (warnings are still printed)",
     "  -r, --require MODULE  load MODULE before the app (repeatable)",
     `      --reload          restart when a file next to FILE changes; now ${reloadDefault}`,

@@ -1,11 +1,13 @@
 import { isIP } from "node:net";
 import { ConfigError } from "./config-error.js";
 import { detectContainer, type ContainerInfo } from "./container.js";
+import { resolveLifecycle, type LifecycleConfig, type LifecycleFlags } from "./lifecycle-config.js";
 import { systemProbe, type SystemProbe } from "./system-probe.js";
 
 export { ConfigError } from "./config-error.js";
 export type { ContainerInfo } from "./container.js";
 export type { SystemProbe } from "./system-probe.js";
+export type { LifecycleConfig, LifecycleFlags, AccessLogFormat } from "./lifecycle-config.js";
 
 /**
  * A value and where it came from, in plain words: "--port", "PORT", "app setting port",
@@ -25,15 +27,17 @@ export interface ServerConfig {
   host: Sourced<string> & { kind: HostKind; bindAddresses: string[] };
   workers: Sourced<number>;
   container: ContainerInfo;
+  /** Shutdown, keep-alive, timeouts, limits, probes and access log (DESIGN.md §4). */
+  lifecycle: LifecycleConfig;
   warnings: string[];
 }
 
 export interface ConfigInputs {
-  flags?: { env?: string; port?: string | number; host?: string; workers?: string | number };
+  flags?: { env?: string; port?: string | number; host?: string; workers?: string | number } & LifecycleFlags;
   /** Default: process.env. */
   env?: NodeJS.ProcessEnv;
   /** The app's own settings (Sinatra's `set :port` / `set :bind`), when it has any. */
-  appSettings?: { port?: unknown; bind?: unknown };
+  appSettings?: { port?: unknown; bind?: unknown; [name: string]: unknown };
   probe?: Partial<SystemProbe>;
 }
 
@@ -177,7 +181,7 @@ function warningsFor(config: Omit<ServerConfig, "warnings">, env: NodeJS.Process
 }
 
 /**
- * The one resolution of environment, port, host and workers, used by `frank serve`,
+ * The one resolution of environment, port, host, workers and the lifecycle settings, used by `frank serve`,
  * `serve()` in code, `frank config` and `frank doctor` (DESIGN.md §3). Throws ConfigError
  * for a value it cannot use.
  */
@@ -191,6 +195,7 @@ export function resolveServerConfig(inputs: ConfigInputs = {}): ServerConfig {
   const container = detectContainer(env, probe);
   const host = resolveHost(flags.host, env, inputs.appSettings?.bind, container, environment.value, probe.hasIPv6());
   const workers = resolveWorkers(flags.workers, () => probe.cpuCount());
-  const resolved = { environment, port, host, workers, container };
+  const lifecycle = resolveLifecycle(flags, env, inputs.appSettings ?? {}, { kubernetes: container.kubernetes, environment: environment.value });
+  const resolved = { environment, port, host, workers, container, lifecycle };
   return { ...resolved, warnings: warningsFor(resolved, env) };
 }

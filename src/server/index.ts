@@ -15,3 +15,17 @@ export { detectContainer, SERVICE_ACCOUNT_TOKEN } from "./container.js";
 export { bannerLines, warningLines, listeningUrls, because } from "./banner.js";
 export { portHolder } from "./port-holder.js";
 export type { BoundAddress } from "./listen.js";
+export { GracefulShutdown, type ShutdownOptions, type ShutdownPhase, type ShutdownReport } from "./shutdown.js";
+export { withHealthChecks, DEFAULT_LIVENESS_PATH, DEFAULT_READINESS_PATH, type HealthOptions } from "./health.js";
+export { DEFAULT_LIMITS, explainClientErrors, limitRequestBody, serverOptions, type ServerLimits } from "./limits.js";
+export {
+  resolveLifecycle,
+  limitsOf,
+  KUBERNETES_SHUTDOWN_DELAY_MS,
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  type LifecycleConfig,
+  type LifecycleFlags,
+  type AccessLogFormat,
+} from "./lifecycle-config.js";
+export { clientAddress } from "./node-request.js";
+export type { ServeLogging } from "./serve.js";

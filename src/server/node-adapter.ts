@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { Handler } from "../http/types.js";
 import { HttpError, statusText } from "../http/http-error.js";
+import { responseSent } from "../http/response-sent.js";
 import { abortRequest, createRequest } from "./node-request.js";
 import { writeResponse } from "./write-response.js";
 
@@ -101,7 +102,13 @@ export function toNodeListener(handler: Handler, options: NodeListenerOptions = 
       fail(res, request, new TypeError(`the handler returned ${describe(response)} instead of a Response`));
       return;
     }
-    writeResponse(res, response, request.method).catch((error) => fail(res, request, error));
+    writeResponse(res, response, request.method).then(
+      (bytes) => responseSent(response, bytes, !res.writableEnded),
+      (error) => {
+        responseSent(response, 0, true);
+        fail(res, request, error);
+      },
+    );
   }
 
   return (req, res) => {

@@ -1,11 +1,23 @@
-import { createServer, type Server } from "node:http";
-import { toHandler, type Servable } from "../http/types.js";
+import { createServer } from "node:http";
+import { toHandler, type Handler, type Middleware, type Servable } from "../http/types.js";
 import { bannerLines, listeningUrls, warningLines } from "./banner.js";
 import { resolveServerConfig, type ServerConfig } from "./config.js";
+import { withHealthChecks } from "./health.js";
+import { limitsOf, type LifecycleConfig } from "./lifecycle-config.js";
+import { explainClientErrors, limitRequestBody, serverOptions } from "./limits.js";
 import { listenAll, type BoundAddress } from "./listen.js";
 import { toNodeListener, type NodeListenerOptions } from "./node-adapter.js";
+import { GracefulShutdown } from "./shutdown.js";
 import { exitOnSignals } from "./signals.js";
-import { isWorkerProcess, reportToPrimary, startWorkers } from "./workers.js";
+import { isWorkerProcess, onShutdownFromPrimary, reportToPrimary, startWorkers } from "./workers.js";
+
+/** The access log and error log in one format; server/ cannot import middleware/, so the launcher passes frank's. */
+export interface ServeLogging {
+  /** Wraps the app and writes one line per request. */
+  accessLog: Middleware;
+  /** Logs an error the handler threw, with its stack. */
+  logError: (error: unknown, request: Request) => void;
+}
 
 export interface ServeOptions extends NodeListenerOptions {
   port?: number | string;
@@ -15,7 +27,19 @@ export interface ServeOptions extends NodeListenerOptions {
   quiet?: boolean;
   /** Processes to run (node:cluster); 0 means one per CPU core. Default 1: this process. */
   workers?: number | string;
-  /** Install SIGINT/SIGTERM handlers that close the server and exit 0. Default true. */
+  /** Seconds to keep serving after SIGTERM with readiness off (default 5 in Kubernetes, else 0). */
+  shutdownDelay?: number | string;
+  /** Seconds in-flight requests may still take once the listener is closed (default 20). */
+  drainTimeout?: number | string;
+  /** Seconds an idle keep-alive connection stays open (default 65). */
+  keepAliveTimeout?: number | string;
+  /** Largest request body in bytes, or with a unit ("10mb"); larger ones get 413. Default 1 MiB. */
+  maxBodySize?: number | string;
+  /** "dev", "json" or "off"; default by environment (off in test). Written only when `logging` is given. */
+  accessLog?: string;
+  /** Makes the access and error logs for a format (the launcher passes frank's middleware). */
+  logging?: (format: "dev" | "json") => ServeLogging;
+  /** Run the shutdown sequence on SIGINT/SIGTERM, then exit. Default true. */
   handleSignals?: boolean;
   /**
    * The environment variables to resolve from. Default process.env; the launcher passes the
@@ -33,15 +57,23 @@ export interface RunningServer {
   localUrl: string;
   addresses: BoundAddress[];
   config: ServerConfig;
+  /** Runs the shutdown sequence (readiness off, delay, drain, onStop) and resolves when it is done. */
   close(): Promise<void>;
 }
 
-/** Sinatra's settings.port / settings.bind, read from any app that has settings (server/ never imports app/). */
-function settingsOf(app: Servable): { port?: unknown; bind?: unknown } | undefined {
+/** Sinatra's settings (port, bind, drainTimeout...), read from any app that has them (server/ never imports app/). */
+function settingsOf(app: Servable): Record<string, unknown> | undefined {
   const settings = (app as { settings?: unknown }).settings;
-  if (settings === null || typeof settings !== "object") return undefined;
-  const { port, bind } = settings as { port?: unknown; bind?: unknown };
-  return { port, bind };
+  return settings !== null && typeof settings === "object" ? (settings as Record<string, unknown>) : undefined;
+}
+
+/** A frank App's onStart/onStop hooks (Sinatra's lifecycle events), duck-typed; nothing for other apps. */
+function hooksOf(app: Servable): { start(): Promise<unknown>; stop(): Promise<unknown> } {
+  const hooks = app as { runStartHooks?: () => unknown; runStopHooks?: () => unknown };
+  return {
+    start: async () => (typeof hooks.runStartHooks === "function" ? hooks.runStartHooks() : undefined),
+    stop: async () => (typeof hooks.runStopHooks === "function" ? hooks.runStopHooks() : undefined),
+  };
 }
 
 function localUrlFor(bound: BoundAddress): string {
@@ -49,27 +81,43 @@ function localUrlFor(bound: BoundAddress): string {
   return `http://${address}:${bound.port}/`;
 }
 
-function closeServers(servers: Server[]): Promise<void> {
-  return Promise.all(
-    servers.map(
-      (server) =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        }),
-    ),
-  ).then(() => undefined);
+/**
+ * The handler as served: probes answered first (so they are not in the access log unless
+ * asked), then the access log, then the body size limit, then the app.
+ */
+function servedHandler(app: Servable, lifecycle: LifecycleConfig, shutdown: GracefulShutdown, logging: ServeLogging | undefined): Handler {
+  const limited = limitRequestBody(toHandler(app), lifecycle.maxBodyBytes.value);
+  const withProbes = (handler: Handler) =>
+    withHealthChecks(handler, {
+      livenessPath: lifecycle.livenessPath.value,
+      readinessPath: lifecycle.readinessPath.value,
+      isReady: () => shutdown.ready,
+    });
+  const accessLog = lifecycle.accessLog.value === "off" ? undefined : logging?.accessLog;
+  if (!accessLog) return withProbes(limited);
+  return lifecycle.logProbes.value ? accessLog(withProbes(limited)) : withProbes(accessLog(limited));
 }
 
 /**
  * Starts any handler, a frank App, or any `{ fetch }` object (Sinatra's `run!`): resolves
- * environment, host, port and workers exactly as `frank serve` does, exports APP_ENV,
- * listens, prints the banner and warnings, and closes cleanly on SIGINT/SIGTERM.
+ * environment, host, port, workers and the lifecycle settings exactly as `frank serve` does,
+ * exports APP_ENV, listens, runs the app's onStart hooks, prints the banner and warnings, and
+ * on SIGINT/SIGTERM runs the shutdown sequence (DESIGN.md §4) and exits.
  * Throws ConfigError with a one-line explanation when it cannot listen.
  */
 export async function serve(app: Servable, options: ServeOptions = {}): Promise<RunningServer> {
   const config = resolveServerConfig({
-    flags: { env: options.env, port: options.port, host: options.host, workers: options.workers },
+    flags: {
+      env: options.env,
+      port: options.port,
+      host: options.host,
+      workers: options.workers,
+      shutdownDelay: options.shutdownDelay,
+      drainTimeout: options.drainTimeout,
+      keepAliveTimeout: options.keepAliveTimeout,
+      maxBodySize: options.maxBodySize,
+      accessLog: options.accessLog,
+    },
     appSettings: settingsOf(app),
     env: options.processEnv,
   });
@@ -77,23 +125,47 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
   const log = options.log ?? ((line: string) => console.log(line));
   const quiet = options.quiet ?? config.environment.value === "test";
   const worker = isWorkerProcess();
+  const { lifecycle } = config;
 
   let addresses: BoundAddress[];
   let close: () => Promise<void>;
   if (config.workers.value > 1 && !worker) {
     const pool = await startWorkers(config.workers.value, { APP_ENV: config.environment.value });
     addresses = pool.addresses;
-    close = pool.close;
+    // The primary only waits; each worker runs the sequence. Past its longest run, stragglers are killed.
+    close = () => pool.shutdown(lifecycle.shutdownDelayMs.value + lifecycle.drainTimeoutMs.value + 5_000);
   } else {
-    const listener = toNodeListener(toHandler(app), options);
+    const hooks = hooksOf(app);
+    const shutdown = new GracefulShutdown({
+      shutdownDelayMs: lifecycle.shutdownDelayMs.value,
+      drainTimeoutMs: lifecycle.drainTimeoutMs.value,
+      // The steps are news only when someone watches; requests cut off are always reported.
+      log: quiet ? () => {} : (line) => console.error(line),
+      onStopped: () => hooks.stop(),
+    });
+    const logFormat = lifecycle.accessLog.value !== "off" ? lifecycle.accessLog.value : config.environment.value === "development" ? "dev" : "json";
+    const logging = options.logging?.(logFormat);
+    const listener = toNodeListener(servedHandler(app, lifecycle, shutdown, logging), { ...options, onError: options.onError ?? logging?.logError });
+    const limits = limitsOf(lifecycle);
     try {
-      const listening = await listenAll(() => createServer(listener), config.host.bindAddresses, config.port.value);
+      const listening = await listenAll(
+        () => {
+          const server = createServer(serverOptions(limits), listener);
+          explainClientErrors(server, limits);
+          shutdown.track(server);
+          return server;
+        },
+        config.host.bindAddresses,
+        config.port.value,
+      );
       addresses = listening.addresses;
-      close = () => closeServers(listening.servers);
+      await hooks.start();
     } catch (error) {
       if (worker) reportToPrimary({ frank: "failed", message: error instanceof Error ? error.message : String(error) });
       throw error;
     }
+    close = () => shutdown.shutdown().then(() => undefined);
+    if (worker) onShutdownFromPrimary(() => close().then(() => process.exit(0), () => process.exit(1)));
   }
 
   // Before anything is printed: whoever waits for the banner may signal right after it.

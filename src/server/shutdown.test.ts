@@ -17,7 +17,8 @@ interface Answer {
  */
 async function startServer(options: Partial<ShutdownOptions> = {}) {
   const logged: string[] = [];
-  const shutdown = new GracefulShutdown({ shutdownDelayMs: 0, drainTimeoutMs: 5_000, log: (line) => logged.push(line), ...options });
+  const record = (line: string) => void logged.push(line);
+  const shutdown = new GracefulShutdown({ shutdownDelayMs: 0, drainTimeoutMs: 5_000, log: record, warn: record, ...options });
   const held: Array<() => void> = [];
   const server: Server = createServer({ keepAliveTimeout: 60_000 }, (req: IncomingMessage, res: ServerResponse) => {
     if (req.url === "/hold") {

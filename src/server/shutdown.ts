@@ -12,8 +12,10 @@ export interface ShutdownOptions {
   shutdownDelayMs: number;
   /** How long in-flight requests may still run once the listener is closed. */
   drainTimeoutMs: number;
-  /** Where the sequence reports its steps and the requests it had to cut. Default: console.error. */
+  /** Where the sequence reports its steps. Default: console.error. */
   log?: (line: string) => void;
+  /** Where it reports the requests it had to cut off. Default: console.error. */
+  warn?: (line: string) => void;
   /** Runs once the last connection is closed (the app's onStop hooks). */
   onStopped?: () => unknown;
 }
@@ -44,6 +46,7 @@ function seconds(ms: number): string {
 export class GracefulShutdown extends EventEmitter {
   readonly #options: ShutdownOptions;
   readonly #log: (line: string) => void;
+  readonly #warn: (line: string) => void;
   readonly #servers: Server[] = [];
   readonly #inFlight = new Map<ServerResponse, InFlight>();
   #phase: ShutdownPhase = "serving";
@@ -53,6 +56,7 @@ export class GracefulShutdown extends EventEmitter {
     super();
     this.#options = options;
     this.#log = options.log ?? ((line) => console.error(line));
+    this.#warn = options.warn ?? ((line) => console.error(line));
   }
 
   get phase(): ShutdownPhase {
@@ -101,7 +105,8 @@ export class GracefulShutdown extends EventEmitter {
     for (const res of this.#inFlight.keys()) if (!res.headersSent) res.shouldKeepAlive = false;
     if (shutdownDelayMs > 0) {
       this.#log(`frank: shutting down: readiness is off; serving ${seconds(shutdownDelayMs)} more while endpoints and proxies stop sending`);
-      await new Promise((resolve) => setTimeout(resolve, shutdownDelayMs));
+      // Unref'd: the open listener keeps the process alive, the wait alone does not.
+      await new Promise((resolve) => setTimeout(resolve, shutdownDelayMs).unref());
     }
 
     this.#setPhase("draining");
@@ -122,7 +127,7 @@ export class GracefulShutdown extends EventEmitter {
       const now = Date.now();
       for (const request of this.#inFlight.values()) {
         cut.push(`${request.method} ${request.url}`);
-        this.#log(`frank: drain timeout (${seconds(drainTimeoutMs)}): cut off ${request.method} ${request.url} after ${seconds(now - request.startedAt)}`);
+        this.#warn(`frank: drain timeout (${seconds(drainTimeoutMs)}): cut off ${request.method} ${request.url} after ${seconds(now - request.startedAt)}`);
       }
       for (const server of this.#servers) server.closeAllConnections();
       await closed;

@@ -5,6 +5,9 @@ import type { BoundAddress } from "./listen.js";
 /** Messages a worker sends its primary once it has tried to listen. */
 type WorkerReport = { frank: "listening"; addresses: BoundAddress[] } | { frank: "failed"; message: string };
 
+/** What the primary tells its workers when the pool shuts down. */
+const SHUTDOWN_MESSAGE = { frank: "shutdown" } as const;
+
 export function isWorkerProcess(): boolean {
   return cluster.isWorker;
 }
@@ -14,19 +17,30 @@ export function reportToPrimary(report: WorkerReport): void {
   process.send?.(report);
 }
 
+/** In a worker: run `shutdown` when the primary says the pool is shutting down. */
+export function onShutdownFromPrimary(shutdown: () => void): void {
+  process.on("message", (message: unknown) => {
+    if ((message as { frank?: string } | null)?.frank === SHUTDOWN_MESSAGE.frank) shutdown();
+  });
+}
+
 export interface WorkerPool {
   addresses: BoundAddress[];
-  close(): Promise<void>;
+  /**
+   * Every worker runs its own shutdown sequence (readiness off, delay, drain) and exits;
+   * resolves once all have. Workers still running after `deadlineMs` are killed.
+   */
+  shutdown(deadlineMs: number): Promise<void>;
 }
 
 /**
  * Forks `count` copies of this process (node:cluster, so they share the listening sockets),
  * each with APP_ENV set so every worker runs in the environment the primary resolved.
  * Resolves once all of them listen; a worker that fails to start fails the whole start.
- * A worker that dies later is replaced.
+ * A worker that dies later is replaced, unless the pool is shutting down.
  */
 export function startWorkers(count: number, env: Record<string, string>): Promise<WorkerPool> {
-  let closing = false;
+  let stopping = false;
   let started = false;
   let failStart: (message: string) => void = () => {};
   const workers = new Set<Worker>();
@@ -36,7 +50,7 @@ export function startWorkers(count: number, env: Record<string, string>): Promis
     workers.add(worker);
     worker.once("exit", (code, signal) => {
       workers.delete(worker);
-      if (closing) return;
+      if (stopping) return;
       if (!started) return failStart(`a worker exited while starting (${signal ?? `status ${code}`})`);
       console.error(`frank: worker ${worker.process.pid} exited (${signal ?? `status ${code}`}); starting another`);
       fork();
@@ -44,19 +58,22 @@ export function startWorkers(count: number, env: Record<string, string>): Promis
     return worker;
   };
 
-  const close = async () => {
-    closing = true;
-    await Promise.all(
-      [...workers].map(
-        (worker) =>
-          new Promise<void>((resolve) => {
-            if (worker.isDead()) return resolve();
-            worker.once("exit", () => resolve());
-            // disconnect() lets the worker's servers finish their requests before it exits.
-            worker.disconnect();
-          }),
-      ),
-    );
+  const allExited = () =>
+    Promise.all(
+      [...workers].map((worker) => new Promise<void>((resolve) => (worker.isDead() ? resolve() : worker.once("exit", () => resolve())))),
+    ).then(() => undefined);
+
+  const shutdown = async (deadlineMs: number) => {
+    stopping = true;
+    for (const worker of workers) if (worker.isConnected()) worker.send(SHUTDOWN_MESSAGE);
+    const deadline = setTimeout(() => {
+      for (const worker of workers) {
+        console.error(`frank: worker ${worker.process.pid} did not finish in time; killing it`);
+        worker.process.kill("SIGKILL");
+      }
+    }, deadlineMs);
+    await allExited();
+    clearTimeout(deadline);
   };
 
   return new Promise((resolve, reject) => {
@@ -66,7 +83,9 @@ export function startWorkers(count: number, env: Record<string, string>): Promis
     failStart = (message) => {
       if (failed) return;
       failed = true;
-      close().then(() => reject(new ConfigError(message)));
+      stopping = true;
+      for (const worker of workers) worker.process.kill("SIGKILL");
+      allExited().then(() => reject(new ConfigError(message)));
     };
     for (let i = 0; i < count; i++) {
       const worker = fork();
@@ -76,7 +95,7 @@ export function startWorkers(count: number, env: Record<string, string>): Promis
           addresses = message.addresses;
           if (++ready === count) {
             started = true;
-            resolve({ addresses, close });
+            resolve({ addresses, shutdown });
           }
         } else if (message?.frank === "failed") {
           failStart(message.message);

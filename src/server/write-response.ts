@@ -75,8 +75,9 @@ function drained(res: ServerResponse): Promise<void> {
  * (what `new Response(string | bytes)` gives) goes out with Content-Length in one write;
  * anything longer is streamed chunk by chunk, waiting for 'drain' when the socket is full.
  * When the client goes away the body stream is cancelled, so its producer can stop.
+ * Resolves to the number of body bytes written.
  */
-export async function writeResponse(res: ServerResponse, response: Response, method: string | undefined): Promise<void> {
+export async function writeResponse(res: ServerResponse, response: Response, method: string | undefined): Promise<number> {
   const status = response.status;
   const headers = flatHeaders(response.headers);
   const body = response.body;
@@ -85,7 +86,7 @@ export async function writeResponse(res: ServerResponse, response: Response, met
     if (body !== null) body.cancel().catch(() => {});
     res.writeHead(status, response.statusText || undefined, headers);
     res.end();
-    return;
+    return 0;
   }
 
   const source = bodySource(response);
@@ -93,10 +94,11 @@ export async function writeResponse(res: ServerResponse, response: Response, met
     if (!response.headers.has("content-length")) headers.push("content-length", String(byteLength(source)));
     res.writeHead(status, response.statusText || undefined, headers);
     res.end(source);
-    return;
+    return byteLength(source);
   }
 
   const reader = body.getReader();
+  let bytes = 0;
   const onClose = () => {
     if (!res.writableFinished) reader.cancel(new Error("the client closed the connection")).catch(() => {});
   };
@@ -108,7 +110,7 @@ export async function writeResponse(res: ServerResponse, response: Response, met
       if (!response.headers.has("content-length")) headers.push("content-length", "0");
       res.writeHead(status, statusText, headers);
       res.end();
-      return;
+      return 0;
     }
     let pending: ReadableStreamReadResult<Uint8Array> | undefined;
     if (!response.headers.has("content-length")) {
@@ -119,20 +121,24 @@ export async function writeResponse(res: ServerResponse, response: Response, met
         headers.push("content-length", String(byteLength(first.value)));
         res.writeHead(status, statusText, headers);
         res.end(first.value);
-        return;
+        return byteLength(first.value);
       }
       res.writeHead(status, statusText, headers);
+      bytes += byteLength(first.value);
       if (!res.write(first.value)) await drained(res);
       pending = second === STILL_STREAMING ? await secondRead : second;
     } else {
       res.writeHead(status, statusText, headers);
+      bytes += byteLength(first.value);
       if (!res.write(first.value)) await drained(res);
       pending = await reader.read();
     }
     for (let chunk = pending; !chunk.done && !res.destroyed; chunk = await reader.read()) {
+      bytes += byteLength(chunk.value);
       if (!res.write(chunk.value)) await drained(res);
     }
     if (!res.destroyed) res.end();
+    return bytes;
   } finally {
     res.off("close", onClose);
   }

@@ -1,6 +1,6 @@
-// A bounded HTTP load for end-to-end tests: a few clients send requests back to back over
-// keep-alive connections until the time is up or the request budget is spent, and every
-// answer and every connection error is counted.
+// A bounded HTTP load for end-to-end tests: a few clients send requests back to back until
+// the time is up or the request budget is spent, and every answer and every connection error
+// is counted.
 import { Agent, request } from "node:http";
 
 export interface LoadRequest {
@@ -19,10 +19,16 @@ export interface LoadOptions {
   durationMs: number;
   /** ...or after this many requests, whichever comes first. */
   maxRequests: number;
-  /** Pause of each client between its requests (default none). */
-  pauseMs?: () => number;
+  /** Pause of client number `client` between its requests (default none). */
+  pauseMs?: (client: number) => number;
   /** A request without an answer in this time counts as an error (default 10 s). */
   timeoutMs?: number;
+  /**
+   * Reuse connections to the server (default false: a connection per request). Off when the
+   * Ingress reloads during the load: nginx then closes idle client connections, and a client
+   * reusing one at that moment would count a failure that is not behind the Ingress.
+   */
+  keepAlive?: boolean;
 }
 
 export interface LoadResult {
@@ -37,7 +43,7 @@ export interface LoadResult {
   samples: string[];
 }
 
-function send(agent: Agent, url: string, { method, path, body }: LoadRequest, timeoutMs: number): Promise<number> {
+function send(agent: Agent | false, url: string, { method, path, body }: LoadRequest, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {};
     if (body !== undefined) {
@@ -61,7 +67,7 @@ function bump<K>(map: Map<K, number>, key: K): void {
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const { url, requests, concurrency, durationMs, maxRequests, pauseMs, timeoutMs = 10_000 } = options;
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const agent = options.keepAlive ? new Agent({ keepAlive: true, maxSockets: concurrency }) : false;
   const deadline = Date.now() + durationMs;
   const result: LoadResult = { sent: 0, statuses: new Map(), errors: new Map(), failed: 0, samples: [] };
 
@@ -82,12 +88,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         result.failed++;
         if (result.samples.length < 5) result.samples.push(`${next.method} ${next.path} → ${code}`);
       }
-      const pause = pauseMs?.() ?? 0;
+      const pause = pauseMs?.(index) ?? 0;
       if (pause > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, (_, index) => client(index)));
-  agent.destroy();
+  if (agent) agent.destroy();
   return result;
 }
 

@@ -1,0 +1,32 @@
+/**
+ * When has a response really been sent, and how many body bytes went out? Only the server
+ * knows. A server that can tell (frank's Node adapter) marks its requests with
+ * `REPORTS_RESPONSE_SENT` and calls `responseSent` once it has written a response; a
+ * middleware such as the access log registers with `whenResponseSent`. Where no server
+ * reports, the middleware has to count the body itself (which costs a stream per response).
+ */
+
+/** Present (true) on requests whose server reports sent responses. */
+export const REPORTS_RESPONSE_SENT: unique symbol = Symbol("frank.reportsResponseSent");
+
+export type SentListener = (bytes: number, aborted: boolean) => void;
+
+const listeners = new WeakMap<Response, SentListener>();
+
+/** Does the server that made this request report when its response has been sent? */
+export function serverReportsSent(req: Request): boolean {
+  return (req as Request & { [REPORTS_RESPONSE_SENT]?: boolean })[REPORTS_RESPONSE_SENT] === true;
+}
+
+/** Calls `listener` once `res` has been written (or abandoned). One listener per response. */
+export function whenResponseSent(res: Response, listener: SentListener): void {
+  listeners.set(res, listener);
+}
+
+/** For servers: `res` is done; `bytes` of its body went out; `aborted` when it did not complete. */
+export function responseSent(res: Response, bytes: number, aborted: boolean): void {
+  const listener = listeners.get(res);
+  if (listener === undefined) return;
+  listeners.delete(res);
+  listener(bytes, aborted);
+}
