@@ -58,7 +58,8 @@ export const TARGETS: Target[] = [
     unavailable: frankMissing,
     launch: (port) => ({
       command: process.execPath,
-      args: [FRANK_BIN, FRANK_APP, "-p", String(port), "-E", "production", "-q"],
+      // No access log: none of the peers logs requests by default either.
+      args: [FRANK_BIN, FRANK_APP, "-p", String(port), "-E", "production", "-q", "--access-log", "off"],
       // Production binds every interface by default; the benchmark stays on loopback.
       env: { HOST: "127.0.0.1" },
     }),

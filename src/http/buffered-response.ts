@@ -8,8 +8,10 @@
  * created on first use. `instanceof Response` holds.
  */
 
-const kParts = Symbol("frank.bufferedParts");
-const kReal = Symbol("frank.realResponse");
+// Registered symbols: an app that loads frank's source and a launcher running its build are two
+// copies of this module, and both must recognise the same buffered response.
+const kParts = Symbol.for("frank.bufferedParts");
+const kReal = Symbol.for("frank.realResponse");
 
 export type HeaderRecord = Record<string, string>;
 

@@ -7,7 +7,7 @@
  */
 
 /** Present (true) on requests whose server reports sent responses. */
-export const REPORTS_RESPONSE_SENT: unique symbol = Symbol("frank.reportsResponseSent");
+export const REPORTS_RESPONSE_SENT: unique symbol = Symbol.for("frank.reportsResponseSent");
 
 export type SentListener = (bytes: number, aborted: boolean) => void;
 

@@ -70,6 +70,26 @@ test("the request is a real Request: instanceof, json(), clone(), arrayBuffer()"
   assert.deepEqual(await res.json(), { n: 7, bytes: 7, used: true, method: "PUT" });
 });
 
+test("a whole-body read comes straight from the socket, once: json(), text(), arrayBuffer()", async () => {
+  await using server = await listen(async (req) => {
+    const path = new URL(req.url).pathname;
+    if (path === "/text") return new Response(`${(await req.text()).length} ${req.bodyUsed}`);
+    if (path === "/bytes") return new Response(String((await req.arrayBuffer()).byteLength));
+    const body = (await req.json()) as { items: number[] };
+    const again = await req.text().then(() => "read twice", (error: Error) => error.message);
+    return Response.json({ sum: body.items.reduce((a, b) => a + b, 0), again, body: req.body });
+  });
+  const items = Array.from({ length: 20_000 }, (_, i) => i % 10); // ~40 KB: several socket chunks
+  const json = await fetch(server.url, { method: "POST", body: JSON.stringify({ items }) });
+  assert.deepEqual(await json.json(), { sum: 90_000, again: "Body is unusable: the request body has already been read", body: null });
+  const text = await fetch(`${server.url}/text`, { method: "POST", body: "héllo" });
+  assert.equal(await text.text(), "5 true");
+  const bytes = await fetch(`${server.url}/bytes`, { method: "POST", body: new Uint8Array(70_000) });
+  assert.equal(await bytes.text(), "70000");
+  const empty = await fetch(`${server.url}/text`, { method: "DELETE" });
+  assert.equal(await empty.text(), "0 true");
+});
+
 test("bodies stream both ways: each request chunk is answered before the next is sent", async () => {
   await using server = await listen((req) => {
     const upper = new TransformStream<Uint8Array, Uint8Array>({

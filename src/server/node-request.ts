@@ -20,6 +20,7 @@ const kHeaders = Symbol("frank.headers");
 const kController = Symbol("frank.abortController");
 const kAborted = Symbol("frank.aborted");
 const kReal = Symbol("frank.realRequest");
+const kBodyRead = Symbol("frank.bodyRead");
 
 interface LazyRequest extends Request {
   [kIncoming]: IncomingMessage;
@@ -28,6 +29,8 @@ interface LazyRequest extends Request {
   [kController]: AbortController | undefined;
   [kAborted]: boolean;
   [kReal]: Request | undefined;
+  /** The body was read whole by text()/json()/arrayBuffer() without a Web stream. */
+  [kBodyRead]: boolean;
 }
 
 /** Bytes of request body buffered in the Web stream before the socket is paused. */
@@ -123,7 +126,7 @@ function realOf(lazy: LazyRequest): Request {
       headers: headersOf(lazy),
       signal: signalOf(lazy),
     };
-    if (hasBody(incoming)) {
+    if (hasBody(incoming) && !lazy[kBodyRead]) {
       init.body = bodyStream(incoming);
       init.duplex = "half";
     }
@@ -133,7 +136,39 @@ function realOf(lazy: LazyRequest): Request {
   return real;
 }
 
-const FAST_FIELDS = new Set<string | symbol>(["constructor", "method", "url", "headers", "signal", Symbol.toStringTag]);
+/**
+ * The whole body as one Buffer, straight from the socket: what `c.json()` and `c.text()` need,
+ * without a Web stream and a full Request (the costliest part of a small POST).
+ */
+function readWholeBody(lazy: LazyRequest): Promise<Buffer> {
+  if (lazy[kBodyRead] || lazy[kReal]?.bodyUsed) {
+    return Promise.reject(new TypeError("Body is unusable: the request body has already been read"));
+  }
+  lazy[kBodyRead] = true;
+  const incoming = lazy[kIncoming];
+  if (!hasBody(incoming)) return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+    incoming.once("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    incoming.once("error", reject);
+    incoming.once("close", () => {
+      if (!incoming.complete) reject(new Error("the client closed the connection before the request body was complete"));
+    });
+  });
+}
+
+/** Reads that take the fast path while no real Request exists yet. */
+const wholeBodyReaders: Record<string, (lazy: LazyRequest) => Promise<unknown>> = {
+  text: async (lazy) => (await readWholeBody(lazy)).toString("utf8"),
+  json: async (lazy) => JSON.parse((await readWholeBody(lazy)).toString("utf8")),
+  arrayBuffer: async (lazy) => {
+    const buffer = await readWholeBody(lazy);
+    return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength);
+  },
+};
+
+const FAST_FIELDS = new Set<string | symbol>(["constructor", "method", "url", "headers", "signal", "bodyUsed", Symbol.toStringTag]);
 
 const lazyRequestPrototype: object = (() => {
   const proto = Object.create(Request.prototype, {
@@ -141,6 +176,7 @@ const lazyRequestPrototype: object = (() => {
     url: { get(this: LazyRequest) { return this[kUrl]; } },
     headers: { get(this: LazyRequest) { return headersOf(this); } },
     signal: { get(this: LazyRequest) { return signalOf(this); } },
+    bodyUsed: { get(this: LazyRequest) { return this[kBodyRead] || (this[kReal]?.bodyUsed ?? false); } },
   });
   // Everything else (body, json(), clone(), mode, ...) is answered by the real Request.
   for (const key of Reflect.ownKeys(Request.prototype)) {
@@ -150,8 +186,11 @@ const lazyRequestPrototype: object = (() => {
       Object.defineProperty(proto, key, { get(this: LazyRequest) { return Reflect.get(realOf(this), key); } });
     } else if (typeof descriptor.value === "function") {
       const method = descriptor.value as (...args: unknown[]) => unknown;
+      const fast = typeof key === "string" ? wholeBodyReaders[key] : undefined;
       Object.defineProperty(proto, key, {
-        value(this: LazyRequest, ...args: unknown[]) { return method.apply(realOf(this), args); },
+        value(this: LazyRequest, ...args: unknown[]) {
+          return fast && this[kReal] === undefined ? fast(this) : method.apply(realOf(this), args);
+        },
         writable: true,
         configurable: true,
       });
@@ -173,6 +212,7 @@ export function createRequest(incoming: IncomingMessage, url: string): Request {
   lazy[kController] = undefined;
   lazy[kAborted] = false;
   lazy[kReal] = undefined;
+  lazy[kBodyRead] = false;
   return lazy;
 }
 

@@ -5,6 +5,7 @@ import { resolveServerConfig, type ServerConfig } from "./config.js";
 import { withHealthChecks } from "./health.js";
 import { limitsOf, type LifecycleConfig } from "./lifecycle-config.js";
 import { explainClientErrors, limitRequestBody, serverOptions } from "./limits.js";
+import { LISTEN_HINT_VARIABLE } from "../http/listen-hint.js";
 import { listenAll, type BoundAddress } from "./listen.js";
 import { toNodeListener, type NodeListenerOptions } from "./node-adapter.js";
 import { GracefulShutdown } from "./shutdown.js";
@@ -122,6 +123,8 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
     env: options.processEnv,
   });
   process.env.APP_ENV = config.environment.value;
+  // Tells the app how it is bound (host authorization applies only to loopback in development).
+  process.env[LISTEN_HINT_VARIABLE] = config.host.kind;
   const log = options.log ?? ((line: string) => console.log(line));
   const quiet = options.quiet ?? config.environment.value === "test";
   const worker = isWorkerProcess();

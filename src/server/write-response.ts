@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { bufferedParts, type BufferedParts } from "../http/buffered-response.js";
 
 /** Statuses whose responses never carry a body (RFC 9110 §6.4.1). */
 function bodyless(status: number, method: string | undefined): boolean {
@@ -33,6 +34,23 @@ function bodySource(response: Response): string | Uint8Array | undefined {
   if (!body || body.stream?.locked) return undefined;
   const source = body.source;
   return typeof source === "string" || source instanceof Uint8Array ? source : undefined;
+}
+
+/** A buffered response (a frank App's usual answer): plain headers and a whole body, one write. */
+function writeBuffered(res: ServerResponse, { status, headers, setCookies, body }: BufferedParts, method: string | undefined): number {
+  const flat: string[] = [];
+  for (const name in headers) flat.push(name, headers[name]);
+  for (const cookie of setCookies) flat.push("set-cookie", cookie);
+  if (body === null || bodyless(status, method)) {
+    res.writeHead(status, flat);
+    res.end();
+    return 0;
+  }
+  const length = byteLength(body);
+  if (headers["content-length"] === undefined) flat.push("content-length", String(length));
+  res.writeHead(status, flat);
+  res.end(body);
+  return length;
 }
 
 const STILL_STREAMING = Symbol("still streaming");
@@ -78,6 +96,8 @@ function drained(res: ServerResponse): Promise<void> {
  * Resolves to the number of body bytes written.
  */
 export async function writeResponse(res: ServerResponse, response: Response, method: string | undefined): Promise<number> {
+  const buffered = bufferedParts(response);
+  if (buffered !== undefined) return writeBuffered(res, buffered, method);
   const status = response.status;
   const headers = flatHeaders(response.headers);
   const body = response.body;
