@@ -4,6 +4,7 @@ import { escapeHtml } from "../http/escape-html.js";
 import { HttpError, statusText } from "../http/http-error.js";
 import { splitRequestUrl } from "../http/request-path.js";
 import type { Handler, Middleware } from "../http/types.js";
+import { errorLog } from "../middleware/access-log.js";
 import { cookieSession } from "../middleware/cookie-session.js";
 import { hostAuthorization } from "../middleware/host-authorization.js";
 import { renderNotFoundPage } from "../middleware/not-found-page.js";
@@ -73,6 +74,7 @@ export class App<H extends object = {}> {
   readonly #helpers: Record<string, unknown> = {};
   readonly #startHooks: Array<() => unknown> = [];
   readonly #stopHooks: Array<() => unknown> = [];
+  #errorLog: { format: "dev" | "json"; write: (error: unknown, req?: Request) => void } | undefined;
   /** Built on the first request (after every `set`), dropped when routes or settings change. */
   #compiled: Compiled | undefined;
 
@@ -249,11 +251,12 @@ export class App<H extends object = {}> {
     return this.fetch(new Request(url, init));
   }
 
-  /** Logs an error with its request (the access log of the lifecycle issue replaces console). */
+  /** Logs an error with its stack and request: readable in development, a JSON line otherwise. */
   logError(error: unknown, req: Request): void {
     if (!dumpsErrors(this.settings)) return;
-    const stack = error instanceof Error ? (error.stack ?? String(error)) : String(error);
-    console.error(`${req.method} ${req.url}: ${stack}`);
+    const format = this.environment === "development" ? "dev" : "json";
+    if (this.#errorLog?.format !== format) this.#errorLog = { format, write: errorLog({ format }) };
+    this.#errorLog.write(error, req);
   }
 
   #compile(): Compiled {

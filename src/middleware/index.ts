@@ -2,6 +2,17 @@
  * frank's middleware library: each one a Web-standard `Middleware` that wraps any fetch
  * handler (a frank App, a Hono app, a plain function).
  */
+export {
+  accessLog,
+  errorLog,
+  formatDevLine,
+  formatJsonLine,
+  writeToStdout,
+  type AccessLogOptions,
+  type AccessEntry,
+  type LogFormat,
+  type LogOptions,
+} from "./access-log.js";
 export { compression, negotiate, isCompressible, type CompressionOptions, type Encoding } from "./compression.js";
 export { cookieSession, getSession, findSession, type CookieSessionOptions, type Session } from "./cookie-session.js";
 export { cors, type CorsOptions, type CorsOrigin } from "./cors.js";
