@@ -372,6 +372,7 @@ class Compiled {
   async #run(c: Context<any>, path: string): Promise<Response> {
     const method = c.req.method;
     let errored = false;
+    let routed = true; // false only when no route matched; a halt counts as answered
     try {
       try {
         if (this.#staticFiles && (method === "GET" || method === "HEAD")) {
@@ -381,7 +382,7 @@ class Compiled {
         }
         const baseParams: Record<string, unknown> = {};
         for (const filter of this.#def.before) await this.#runFilter(filter, c, path, baseParams);
-        await this.#route(c, method, path, baseParams);
+        routed = await this.#route(c, method, path, baseParams);
       } catch (signal) {
         if (!(signal instanceof Halt)) throw signal;
         c.apply(signal.result);
@@ -389,6 +390,11 @@ class Compiled {
     } catch (error) {
       errored = true;
       await this.#handleError(c, error);
+    }
+    if (!routed && !errored) {
+      // No route matched: a 404 through the error handlers, without the cost of a throw.
+      errored = true;
+      await this.#handleError(c, ROUTE_NOT_FOUND);
     }
 
     // After filters see the response and may change its headers; their return values are ignored.
@@ -431,7 +437,8 @@ class Compiled {
     await filter.handler(c);
   }
 
-  async #route(c: Context<any>, method: string, path: string, baseParams: Record<string, unknown>): Promise<void> {
+  /** Runs the first matching route whose conditions hold; false when none did. */
+  async #route(c: Context<any>, method: string, path: string, baseParams: Record<string, unknown>): Promise<boolean> {
     const hasBase = Object.keys(baseParams).length > 0;
     const matches = this.#router.match(method, path);
     for (let next = matches.next(); !next.done; next = matches.next()) {
@@ -449,14 +456,14 @@ class Compiled {
         const result = route.handler(c);
         // Most handlers answer synchronously; awaiting only a promise saves a turn per request.
         c.apply(result instanceof Promise ? await result : result);
-        return;
+        return true;
       } catch (signal) {
         if (signal instanceof Pass) continue;
         throw signal;
       }
     }
     c.params = baseParams;
-    throw ROUTE_NOT_FOUND;
+    return false;
   }
 
   async #handleError(c: Context<any>, error: unknown): Promise<void> {
@@ -533,6 +540,7 @@ export class NotFound extends HttpError {
 }
 
 // One shared instance: a miss is common (scanners, typos) and a stack trace per miss is costly.
+// It is handed to the error handlers, never thrown.
 const ROUTE_NOT_FOUND = new NotFound();
 
 function statusOf(error: unknown): number {
