@@ -8,6 +8,8 @@
  * created on first use. `instanceof Response` holds.
  */
 
+import { lazyPrototype } from "./lazy-prototype.js";
+
 // Registered symbols: an app that loads frank's source and a launcher running its build are two
 // copies of this module, and both must recognise the same buffered response.
 const kParts = Symbol.for("frank.bufferedParts");
@@ -40,30 +42,15 @@ function realOf(lazy: BufferedResponse): Response {
   return real;
 }
 
-const FAST_FIELDS = new Set<string | symbol>(["constructor", "status", "ok", Symbol.toStringTag]);
-
-const bufferedResponsePrototype: object = (() => {
-  const proto = Object.create(Response.prototype, {
+// Status is read on every response; everything else is answered by the real Response.
+const bufferedResponsePrototype = lazyPrototype<BufferedResponse>(
+  Response.prototype,
+  {
     status: { get(this: BufferedResponse) { return this[kParts].status; } },
     ok: { get(this: BufferedResponse) { const { status } = this[kParts]; return status >= 200 && status < 300; } },
-  });
-  // Everything else is answered by the real Response, made on first use.
-  for (const key of Reflect.ownKeys(Response.prototype)) {
-    if (FAST_FIELDS.has(key)) continue;
-    const descriptor = Object.getOwnPropertyDescriptor(Response.prototype, key)!;
-    if (descriptor.get) {
-      Object.defineProperty(proto, key, { get(this: BufferedResponse) { return Reflect.get(realOf(this), key); } });
-    } else if (typeof descriptor.value === "function") {
-      const method = descriptor.value as (...args: unknown[]) => unknown;
-      Object.defineProperty(proto, key, {
-        value(this: BufferedResponse, ...args: unknown[]) { return method.apply(realOf(this), args); },
-        writable: true,
-        configurable: true,
-      });
-    }
-  }
-  return proto;
-})();
+  },
+  realOf,
+);
 
 export function bufferedResponse(parts: BufferedParts): Response {
   const lazy = Object.create(bufferedResponsePrototype) as BufferedResponse;

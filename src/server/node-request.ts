@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { lazyPrototype } from "../http/lazy-prototype.js";
 import { REPORTS_RESPONSE_SENT } from "../http/response-sent.js";
 
 /**
@@ -159,7 +160,7 @@ function readWholeBody(lazy: LazyRequest): Promise<Buffer> {
 }
 
 /** Reads that take the fast path while no real Request exists yet. */
-const wholeBodyReaders: Record<string, (lazy: LazyRequest) => Promise<unknown>> = {
+const wholeBodyReaders: Record<"text" | "json" | "arrayBuffer", (lazy: LazyRequest) => Promise<unknown>> = {
   text: async (lazy) => (await readWholeBody(lazy)).toString("utf8"),
   json: async (lazy) => JSON.parse((await readWholeBody(lazy)).toString("utf8")),
   arrayBuffer: async (lazy) => {
@@ -168,41 +169,38 @@ const wholeBodyReaders: Record<string, (lazy: LazyRequest) => Promise<unknown>> 
   },
 };
 
-const FAST_FIELDS = new Set<string | symbol>(["constructor", "method", "url", "headers", "signal", "bodyUsed", Symbol.toStringTag]);
+/** A whole-body read: the fast path while no real Request exists, else the real one. */
+function wholeBodyMethod(name: "text" | "json" | "arrayBuffer"): PropertyDescriptor {
+  const fast = wholeBodyReaders[name];
+  return {
+    value(this: LazyRequest) {
+      return this[kReal] === undefined ? fast(this) : realOf(this)[name]();
+    },
+    writable: true,
+    configurable: true,
+  };
+}
 
-const lazyRequestPrototype: object = (() => {
-  const proto = Object.create(Request.prototype, {
+// Everything not answered here (body, formData(), clone(), mode, ...) goes to the real Request.
+const lazyRequestPrototype = lazyPrototype<LazyRequest>(
+  Request.prototype,
+  {
     method: { get(this: LazyRequest) { return this[kIncoming].method; } },
     url: { get(this: LazyRequest) { return this[kUrl]; } },
     headers: { get(this: LazyRequest) { return headersOf(this); } },
     signal: { get(this: LazyRequest) { return signalOf(this); } },
     bodyUsed: { get(this: LazyRequest) { return this[kBodyRead] || (this[kReal]?.bodyUsed ?? false); } },
-  });
-  // Everything else (body, json(), clone(), mode, ...) is answered by the real Request.
-  for (const key of Reflect.ownKeys(Request.prototype)) {
-    if (FAST_FIELDS.has(key)) continue;
-    const descriptor = Object.getOwnPropertyDescriptor(Request.prototype, key)!;
-    if (descriptor.get) {
-      Object.defineProperty(proto, key, { get(this: LazyRequest) { return Reflect.get(realOf(this), key); } });
-    } else if (typeof descriptor.value === "function") {
-      const method = descriptor.value as (...args: unknown[]) => unknown;
-      const fast = typeof key === "string" ? wholeBodyReaders[key] : undefined;
-      Object.defineProperty(proto, key, {
-        value(this: LazyRequest, ...args: unknown[]) {
-          return fast && this[kReal] === undefined ? fast(this) : method.apply(realOf(this), args);
-        },
-        writable: true,
-        configurable: true,
-      });
-    }
-  }
-  // frank's adapter tells middleware (the access log) when each response has been sent.
-  Object.defineProperty(proto, REPORTS_RESPONSE_SENT, { value: true });
-  Object.defineProperty(proto, Symbol.for("nodejs.util.inspect.custom"), {
-    value(this: LazyRequest) { return { method: this.method, url: this.url, headers: headersOf(this) }; },
-  });
-  return proto;
-})();
+    text: wholeBodyMethod("text"),
+    json: wholeBodyMethod("json"),
+    arrayBuffer: wholeBodyMethod("arrayBuffer"),
+    // frank's adapter tells middleware (the access log) when each response has been sent.
+    [REPORTS_RESPONSE_SENT]: { value: true },
+    [Symbol.for("nodejs.util.inspect.custom")]: {
+      value(this: LazyRequest) { return { method: this.method, url: this.url, headers: headersOf(this) }; },
+    },
+  },
+  realOf,
+);
 
 export function createRequest(incoming: IncomingMessage, url: string): Request {
   const lazy = Object.create(lazyRequestPrototype) as LazyRequest;
