@@ -3,22 +3,17 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough, Readable } from "node:stream";
 import { describe, test } from "node:test";
 import { run } from "../src/cli/doctor-command.js";
 import type { Finding } from "../src/k8s/index.js";
+import { commandIo } from "./support/command-io.js";
 
 const CORPUS = join(import.meta.dirname, "fixtures", "manifests");
 
 async function doctor(args: string[], stdinText = "") {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk) => (out += chunk));
-  stderr.on("data", (chunk) => (err += chunk));
-  const code = await run(args, { stdout, stderr, stdin: Readable.from([stdinText]) });
-  return { code, stdout: out, stderr: err };
+  const { io, out, err } = commandIo(stdinText);
+  const code = await run(args, io);
+  return { code, stdout: out(), stderr: err() };
 }
 
 describe("frank doctor -f", () => {

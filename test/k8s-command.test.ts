@@ -5,7 +5,6 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough, Readable } from "node:stream";
 import { after, describe, test } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { run as doctor } from "../src/cli/doctor-command.js";
@@ -13,19 +12,10 @@ import { run as k8s } from "../src/cli/k8s-command.js";
 import { type JsonObject, isObject } from "../src/k8s/json-access.js";
 import { MINIMUM_GRACE_PERIOD_SECONDS, SchemaValidationError, generateManifests, validateAgainstSchema } from "../src/k8s/index.js";
 import { resolveServerConfig } from "../src/server/config.js";
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk) => (out += chunk));
-  stderr.on("data", (chunk) => (err += chunk));
-  return { io: { stdout, stderr, stdin: Readable.from([]) }, out: () => out, err: () => err };
-}
+import { commandIo } from "./support/command-io.js";
 
 async function k8sOutput(args: string[]) {
-  const captured = capture();
+  const captured = commandIo();
   const code = await k8s(args, captured.io);
   return { code, stdout: captured.out(), stderr: captured.err() };
 }
@@ -109,7 +99,7 @@ describe("frank k8s", () => {
     assert.deepEqual(readdirSync(directory).sort(), [
       "Dockerfile", "Dockerfile.dockerignore", "deployment.yaml", "hpa.yaml", "ingress.yaml", "pdb.yaml", "service.yaml",
     ]);
-    const checked = capture();
+    const checked = commandIo();
     assert.equal(await doctor(["-f", directory], checked.io), 0, checked.out());
     assert.match(checked.out(), /^No Bad-Gateway causes found in 5 objects\.$/m);
 

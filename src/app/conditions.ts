@@ -1,3 +1,4 @@
+import { hostName } from "../http/host-name.js";
 import { mimeTypeFor } from "../http/mime.js";
 import { negotiateMediaType } from "../http/negotiate.js";
 import type { Context } from "./context.js";
@@ -21,7 +22,7 @@ export interface Conditions {
 
 export const builtInConditions: Record<string, ConditionFactory> = {
   host: (pattern: string | RegExp): Condition => (c) => {
-    const host = hostname(c.req.headers.get("host") ?? "");
+    const host = hostName(c.req.headers.get("host") ?? "");
     return typeof pattern === "string" ? host === pattern.toLowerCase() : pattern.test(host);
   },
 
@@ -46,13 +47,6 @@ export const builtInConditions: Record<string, ConditionFactory> = {
     };
   },
 };
-
-function hostname(hostHeader: string): string {
-  const host = hostHeader.toLowerCase();
-  if (host.startsWith("[")) return host.slice(0, host.indexOf("]") + 1);
-  const colon = host.indexOf(":");
-  return colon < 0 ? host : host.slice(0, colon);
-}
 
 export function compileConditions(conditions: Conditions | undefined, factories: ReadonlyMap<string, ConditionFactory>): Condition[] {
   if (!conditions) return [];

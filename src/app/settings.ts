@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { LISTEN_HINT_VARIABLE } from "../http/listen-hint.js";
-import { environmentFromProcess } from "./environment.js";
+import { environmentFromProcess } from "../http/environment.js";
 
 /** The settings frank itself reads; apps may set any other name too (Sinatra's `set`). */
 export interface KnownSettings {
@@ -81,7 +81,7 @@ export function staticFolderOf(settings: Settings): string | undefined {
 }
 
 export function viewsFolderOf(settings: Settings): string {
-  return resolve(rootOf(settings), settings.views ?? join("views"));
+  return resolve(rootOf(settings), settings.views ?? "views");
 }
 
 /** Settings that default from the environment follow it when it is set later, as Sinatra's procs do. */

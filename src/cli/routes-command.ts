@@ -1,4 +1,4 @@
-import { environmentFromProcess } from "../app/environment.js";
+import { environmentFromProcess } from "../http/environment.js";
 import { CliError } from "./cli-error.js";
 import { loadApp, requireAppFile } from "./load-app.js";
 import { parseCommandLine } from "./server-options.js";

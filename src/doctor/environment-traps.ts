@@ -1,9 +1,7 @@
 // Environment variables that quietly break a pod: what the launcher warns about at start,
 // found here before (or without) starting it.
-import type { ServerConfig } from "../server/config.js";
+import { disagreeingEnvironmentVariables, type ServerConfig } from "../server/config.js";
 import type { DoctorFinding } from "./doctor-finding.js";
-
-const ENVIRONMENT_VARIABLES = ["APP_ENV", "RACK_ENV", "NODE_ENV"];
 
 /**
  * `config` is undefined when the resolution failed with `configError` (frank would not start).
@@ -42,8 +40,9 @@ export function environmentTraps(
       fix: "set APP_ENV=production in the Deployment",
     });
   }
-  const set = ENVIRONMENT_VARIABLES.filter((name) => env[name]?.trim()).map((name) => `${name}=${env[name]!.trim()}`);
-  if (new Set(set.map((pair) => pair.split("=")[1])).size > 1) {
+  const disagreeing = disagreeingEnvironmentVariables(env);
+  if (disagreeing) {
+    const set = disagreeing.map(({ name, value }) => `${name}=${value}`);
     traps.push({
       code: "environments-disagree",
       severity: "warning",

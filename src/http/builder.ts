@@ -1,6 +1,6 @@
 import { compose } from "./compose.js";
 import { toHandler, type Handler, type Middleware, type Servable } from "./types.js";
-import { withUrl } from "./with-url.js";
+import { derivedRequest } from "./derived-request.js";
 
 interface Mount {
   prefix: string;
@@ -52,7 +52,7 @@ export class Builder {
         const path = url.pathname;
         if (prefix === "" || path === prefix || path.startsWith(prefix + "/")) {
           url.pathname = path.slice(prefix.length) || "/";
-          return handler(withUrl(req, url));
+          return handler(derivedRequest(req, { url }));
         }
       }
     }

@@ -1,4 +1,5 @@
 import { writeSync } from "node:fs";
+import { environmentFromProcess } from "../http/environment.js";
 import type { Middleware } from "../http/types.js";
 import { splitRequestUrl } from "../http/request-path.js";
 import { HttpError } from "../http/http-error.js";
@@ -39,7 +40,7 @@ export interface AccessEntry {
 }
 
 function defaultFormat(): LogFormat {
-  return (process.env.APP_ENV ?? "development") === "development" ? "dev" : "json";
+  return environmentFromProcess() === "development" ? "dev" : "json";
 }
 
 // ---- output ---------------------------------------------------------------------------------

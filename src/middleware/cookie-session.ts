@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
+import { environmentFromProcess } from "../http/environment.js";
 import type { Middleware } from "../http/types.js";
 import { editHeaders } from "./response-headers.js";
 import { RequestState } from "../http/request-state.js";
@@ -95,7 +96,7 @@ function resolveSecrets(options: CookieSessionOptions): string[] {
     }
     return secrets;
   }
-  const environment = options.environment ?? process.env.APP_ENV ?? process.env.RACK_ENV ?? process.env.NODE_ENV ?? "development";
+  const environment = options.environment ?? environmentFromProcess();
   if (environment !== "development" && environment !== "test") {
     throw new Error(`sessions need SESSION_SECRET in ${environment}: without it every restart and every replica would reject the others' cookies. Make one with: openssl rand -hex 32`);
   }

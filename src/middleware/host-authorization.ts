@@ -1,3 +1,4 @@
+import { hostName } from "../http/host-name.js";
 import type { Middleware } from "../http/types.js";
 
 /**
@@ -30,14 +31,6 @@ export function hostAuthorization(options: HostAuthorizationOptions = {}): Middl
       headers: { "content-type": "text/plain;charset=utf-8", "cache-control": "no-store" },
     });
   };
-}
-
-/** The host without its port, lower-cased; IPv6 literals keep their brackets. */
-function hostName(hostHeader: string): string {
-  const host = hostHeader.trim().toLowerCase();
-  if (host.startsWith("[")) return host.slice(0, host.indexOf("]") + 1);
-  const colon = host.indexOf(":");
-  return (colon === -1 ? host : host.slice(0, colon)).replace(/\.$/, "");
 }
 
 function matches(pattern: HostPattern, host: string): boolean {

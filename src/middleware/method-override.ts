@@ -1,5 +1,5 @@
 import type { Middleware } from "../http/types.js";
-import { deriveRequest } from "../http/request-state.js";
+import { derivedRequest } from "../http/derived-request.js";
 
 export interface MethodOverrideOptions {
   /** Methods a POST may become. Default PUT, PATCH, DELETE, LINK, UNLINK. */
@@ -32,12 +32,7 @@ export function methodOverride(options: MethodOverrideOptions = {}): Middleware 
     const wanted = (req.headers.get(header) ?? (await formField(req, field)))?.toUpperCase();
     if (!wanted || !allowed.has(wanted)) return next(req);
 
-    const init: RequestInit & { duplex?: "half" } = { method: wanted, headers: req.headers, signal: req.signal, redirect: req.redirect };
-    if (req.body !== null) {
-      init.body = req.body;
-      init.duplex = "half";
-    }
-    return next(deriveRequest(req, new Request(req.url, init)));
+    return next(derivedRequest(req, { method: wanted }));
   };
 }
 

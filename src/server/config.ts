@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { DEFAULT_ENVIRONMENT, disagreeingEnvironmentVariables, environmentVariable } from "../http/environment.js";
 import { ConfigError } from "./config-error.js";
 import { detectContainer, type ContainerInfo } from "./container.js";
 import { resolveLifecycle, type LifecycleConfig, type LifecycleFlags } from "./lifecycle-config.js";
@@ -42,8 +43,7 @@ export interface ConfigInputs {
 }
 
 export const DEFAULT_PORT = 4567;
-export const DEFAULT_ENVIRONMENT = "development";
-const ENVIRONMENT_VARIABLES = ["APP_ENV", "RACK_ENV", "NODE_ENV"] as const;
+export { DEFAULT_ENVIRONMENT, disagreeingEnvironmentVariables };
 
 /** A value counts as given when it is present and not blank. */
 function given(value: unknown): value is string | number {
@@ -52,16 +52,13 @@ function given(value: unknown): value is string | number {
 
 function resolveEnvironment(flag: string | undefined, env: NodeJS.ProcessEnv): Sourced<string> {
   if (given(flag)) return { value: flag.trim(), source: "--env" };
-  for (const name of ENVIRONMENT_VARIABLES) {
-    const value = env[name];
-    if (given(value)) return { value: value.trim(), source: name };
-  }
-  return { value: DEFAULT_ENVIRONMENT, source: "default" };
+  const variable = environmentVariable(env);
+  return variable ? { value: variable.value, source: variable.name } : { value: DEFAULT_ENVIRONMENT, source: "default" };
 }
 
 function disagreeingEnvironments(env: NodeJS.ProcessEnv, environment: Sourced<string>): string | undefined {
-  const set = ENVIRONMENT_VARIABLES.filter((name) => given(env[name])).map((name) => ({ name, value: env[name]!.trim() }));
-  if (new Set(set.map((v) => v.value)).size < 2) return undefined;
+  const set = disagreeingEnvironmentVariables(env);
+  if (!set) return undefined;
   const listed = set.map((v) => `${v.name}=${v.value}`).join(", ");
   return `${listed} disagree; frank runs as ${environment.value} (from ${environment.source}) and exports APP_ENV=${environment.value} to the app. Set one of them, or set them alike.`;
 }

@@ -1,3 +1,4 @@
+import { pathStart } from "../http/request-path.js";
 import type { Handler } from "../http/types.js";
 
 /** Paths of the probes; `false` turns one off (the app then gets that path). */
@@ -17,13 +18,6 @@ const PROBE_HEADERS = { "content-type": "text/plain;charset=utf-8", "cache-contr
 
 function probeAnswer(status: number, text: string): Response {
   return new Response(text + "\n", { status, headers: PROBE_HEADERS });
-}
-
-/** Index where the path of an absolute request URL ("http://host/p?q") starts. */
-function pathStart(url: string): number {
-  const authority = url.indexOf("//");
-  const start = url.indexOf("/", authority < 0 ? 0 : authority + 2);
-  return start < 0 ? url.length : start;
 }
 
 /** Does the URL's path equal `path` exactly (a query string may follow)? */

@@ -2,7 +2,7 @@ import type { Server, ServerOptions } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Handler } from "../http/types.js";
 import { HttpError } from "../http/http-error.js";
-import { deriveRequest } from "../http/request-state.js";
+import { derivedRequest } from "../http/derived-request.js";
 
 /** Connection timeouts and request size limits of every listener frank opens. */
 export interface ServerLimits {
@@ -147,14 +147,7 @@ export function limitRequestBody(handler: Handler, maxBytes: number): Handler {
     }
     if (!headers.has("transfer-encoding") || req.body === null) return handler(req);
     let exceeded = false;
-    const limited = new Request(req.url, {
-      method,
-      headers,
-      body: limitedBody(req.body, maxBytes, () => (exceeded = true)),
-      signal: req.signal,
-      duplex: "half",
-    } as RequestInit);
-    deriveRequest(req, limited);
+    const limited = derivedRequest(req, { body: limitedBody(req.body, maxBytes, () => (exceeded = true)) });
     return Promise.resolve(handler(limited)).then(
       (response) => (exceeded ? withConnectionClose(response) : response),
       (error: unknown) => {

@@ -12,7 +12,7 @@ import { REPORTS_RESPONSE_SENT } from "../http/response-sent.js";
  *
  * `instanceof Request` holds. The one thing that does not work is passing it as the
  * *first* argument of `new Request(req)` or `fetch(req)` (undici checks its private brand);
- * copy the fields instead, as `withUrl` in http/ does.
+ * copy the fields instead, as `derivedRequest` in http/ does.
  */
 
 const kIncoming = Symbol("frank.incoming");

@@ -5,11 +5,10 @@
 // timeouts in force are recorded with how many of the crowd's connections outlived the attack:
 // Node checks headersTimeout only every 30 s, so cutting them is not something a test of this
 // length can wait for.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, type Socket } from "node:net";
-import { createPublicFixture, type PublicFixture } from "./support/public-fixture.js";
-import { startTargetServer, type TargetProcess } from "./support/target-process.js";
+import { useSharedTarget } from "./support/shared-target.js";
 import { getRequest, rawExchange } from "./support/raw-client.js";
 import { recordResults } from "./support/results.js";
 
@@ -21,20 +20,9 @@ const PROBE_EVERY_MS = 100;
 /** A well-formed request during the attack must answer within this; typical is a few ms. */
 const PROMPT_MS = 1000;
 
-let fixture: PublicFixture;
-let server: TargetProcess;
 const results: Record<string, unknown> = {};
 
-before(async () => {
-  fixture = createPublicFixture();
-  server = await startTargetServer(fixture.folder);
-});
-
-after(async () => {
-  const code = await server?.stop();
-  fixture?.remove();
-  recordResults("slow-clients", { ...results, exitCodeAfterSigterm: code });
-});
+const target = useSharedTarget((code) => recordResults("slow-clients", { ...results, exitCodeAfterSigterm: code }));
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
@@ -42,7 +30,7 @@ function percentile(sorted: number[], p: number): number {
 
 test("a request whose headers arrive one byte at a time is served", async () => {
   const request = getRequest("/hello/slow");
-  const exchange = await rawExchange(server.port, [...request].map((char) => char), { pauseMs: 5, expectResponses: 1 });
+  const exchange = await rawExchange(target.server.port, [...request].map((char) => char), { pauseMs: 5, expectResponses: 1 });
   assert.equal(exchange.responses[0]?.status, 200);
   assert.equal(exchange.responses[0]?.body.toString(), "Hello slow");
 });
@@ -50,7 +38,7 @@ test("a request whose headers arrive one byte at a time is served", async () => 
 test("a body that arrives one byte at a time is read whole", async () => {
   const body = "b".repeat(300);
   const head = `POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`;
-  const exchange = await rawExchange(server.port, [head, ...body], { pauseMs: 3, expectResponses: 1 });
+  const exchange = await rawExchange(target.server.port, [head, ...body], { pauseMs: 3, expectResponses: 1 });
   assert.equal(exchange.responses[0]?.status, 200);
   assert.deepEqual(JSON.parse(exchange.responses[0]!.body.toString()), { bytes: 300 });
 });
@@ -63,7 +51,7 @@ interface Attacker {
 /** Opens one connection that keeps sending `drip` every second, never finishing its request. */
 function attacker(opening: string, drip: string, attackers: Attacker[]): Promise<void> {
   return new Promise((resolve) => {
-    const socket = connect(server.port, "127.0.0.1");
+    const socket = connect(target.server.port, "127.0.0.1");
     const entry: Attacker = { socket, closedAt: undefined };
     attackers.push(entry);
     socket.on("error", () => {});
@@ -81,7 +69,7 @@ function attacker(opening: string, drip: string, attackers: Attacker[]): Promise
 /** Opens one connection that asks for a large response and never reads it. */
 function nonReader(path: string, attackers: Attacker[]): Promise<void> {
   return new Promise((resolve) => {
-    const socket = connect(server.port, "127.0.0.1");
+    const socket = connect(target.server.port, "127.0.0.1");
     const entry: Attacker = { socket, closedAt: undefined };
     attackers.push(entry);
     socket.on("error", () => {});
@@ -94,10 +82,10 @@ function nonReader(path: string, attackers: Attacker[]): Promise<void> {
 }
 
 test("a slowloris crowd does not starve well-formed requests", async () => {
-  const settings = JSON.parse((await rawExchange(server.port, [getRequest("/server-settings")], { expectResponses: 1 })).responses[0].body.toString());
+  const settings = JSON.parse((await rawExchange(target.server.port, [getRequest("/server-settings")], { expectResponses: 1 })).responses[0].body.toString());
   results.serverSettings = settings;
-  const rssBefore = server.rssKib();
-  const fdsBefore = server.openFds();
+  const rssBefore = target.server.rssKib();
+  const fdsBefore = target.server.openFds();
 
   const attackers: Attacker[] = [];
   const openings: Promise<void>[] = [];
@@ -115,12 +103,12 @@ test("a slowloris crowd does not starve well-formed requests", async () => {
   while (performance.now() - startedAt < ATTACK_MS) {
     const path = latencies.length % 2 === 0 ? "/health" : "/hello.txt";
     const begun = performance.now();
-    const exchange = await rawExchange(server.port, [getRequest(path)], { expectResponses: 1, idleMs: PROMPT_MS * 3 });
+    const exchange = await rawExchange(target.server.port, [getRequest(path)], { expectResponses: 1, idleMs: PROMPT_MS * 3 });
     const ms = performance.now() - begun;
     latencies.push(ms);
     if (exchange.responses[0]?.status !== 200) failures.push(`${path}: ${exchange.responses[0]?.status ?? "no answer"} after ${ms.toFixed(0)} ms`);
-    peakFds = Math.max(peakFds, server.openFds());
-    peakRss = Math.max(peakRss, server.rssKib());
+    peakFds = Math.max(peakFds, target.server.openFds());
+    peakRss = Math.max(peakRss, target.server.rssKib());
     await new Promise((resolve) => setTimeout(resolve, PROBE_EVERY_MS));
   }
 
@@ -139,13 +127,13 @@ test("a slowloris crowd does not starve well-formed requests", async () => {
   });
 
   assert.deepEqual(failures, []);
-  assert.ok(server.exitCode() === null, server.stderr());
+  assert.ok(target.server.exitCode() === null, target.server.stderr());
   assert.ok(sorted[sorted.length - 1] < PROMPT_MS, `slowest well-formed request: ${sorted[sorted.length - 1].toFixed(0)} ms`);
 
   // Once the crowd is gone, its sockets are gone from the server too.
   const deadline = Date.now() + 5000;
-  while (server.openFds() > fdsBefore + 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  results.openFdsAfter = server.openFds();
-  assert.ok(server.openFds() <= fdsBefore + 2, `open descriptors: ${fdsBefore} before, ${server.openFds()} after`);
-  assert.deepEqual(server.unhandled(), [], server.stderr());
+  while (target.server.openFds() > fdsBefore + 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  results.openFdsAfter = target.server.openFds();
+  assert.ok(target.server.openFds() <= fdsBefore + 2, `open descriptors: ${fdsBefore} before, ${target.server.openFds()} after`);
+  assert.deepEqual(target.server.unhandled(), [], target.server.stderr());
 });

@@ -8,12 +8,11 @@
 // connection errors), RSS after warm-up grows less than 10%, no descriptor leaks once the
 // clients are gone, and the p99 latency of the last third is in line with the first third.
 // FRANK_SOAK_SECONDS changes the length (default 150; the issue asks for at least 120).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Agent, request } from "node:http";
 import { connect } from "node:net";
-import { createPublicFixture, type PublicFixture } from "./support/public-fixture.js";
-import { startTargetServer, type TargetProcess } from "./support/target-process.js";
+import { useSharedTarget } from "./support/shared-target.js";
 import { getRequest, rawExchange } from "./support/raw-client.js";
 import { recordResults } from "./support/results.js";
 
@@ -36,18 +35,7 @@ const CONCURRENCY = 16;
 const TARGET_RATE = Number(process.env.FRANK_SOAK_RATE) || 2000;
 const MAX_RSS_GROWTH = 0.1;
 
-let fixture: PublicFixture;
-let server: TargetProcess;
-
-before(async () => {
-  fixture = createPublicFixture();
-  server = await startTargetServer(fixture.folder);
-});
-
-after(async () => {
-  await server?.stop();
-  fixture?.remove();
-});
+const target = useSharedTarget();
 
 interface Exchange {
   method?: string;
@@ -153,30 +141,30 @@ class LatencyLog {
 
 test(`${SOAK_MS / 1000} s of mixed traffic: nothing lost, memory flat, no descriptor leak, p99 steady`, async () => {
   const firstSession = await new Promise<string>((resolve, reject) => {
-    request({ host: "127.0.0.1", port: server.port, path: "/session" }, (res) => {
+    request({ host: "127.0.0.1", port: target.server.port, path: "/session" }, (res) => {
       res.resume();
       resolve(String(res.headers["set-cookie"]?.[0] ?? "").split(";")[0]);
     }).on("error", reject).end();
   });
   const mix = trafficMix(firstSession);
-  const fdsBefore = server.openFds();
+  const fdsBefore = target.server.openFds();
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
   const startedAt = performance.now();
   const endsAt = startedAt + SOAK_MS;
-  const cpuAtStart = server.cpuMs();
+  const cpuAtStart = target.server.cpuMs();
   const samples: { at: number; rssKib: number; fds: number; cpuMs: number }[] = [];
   const sampler = setInterval(() => {
-    if (server.exitCode() === null) samples.push({ at: performance.now() - startedAt, rssKib: server.rssKib(), fds: server.openFds(), cpuMs: server.cpuMs() });
+    if (target.server.exitCode() === null) samples.push({ at: performance.now() - startedAt, rssKib: target.server.rssKib(), fds: target.server.openFds(), cpuMs: target.server.cpuMs() });
   }, SAMPLE_EVERY_MS);
   const collected: { at: number; rssKib: number; heapUsedKib: number }[] = [];
   const collectedSampler = setInterval(() => {
     const at = performance.now() - startedAt;
-    void rawExchange(server.port, [getRequest("/memory")], { expectResponses: 1 }).then((exchange) => {
+    void rawExchange(target.server.port, [getRequest("/memory")], { expectResponses: 1 }).then((exchange) => {
       const answer = exchange.responses[0];
-      if (answer?.status !== 200 || server.exitCode() !== null) return;
+      if (answer?.status !== 200 || target.server.exitCode() !== null) return;
       const { heapUsedKib } = JSON.parse(answer.body.toString()) as { heapUsedKib: number };
-      collected.push({ at, rssKib: server.rssKib(), heapUsedKib });
+      collected.push({ at, rssKib: target.server.rssKib(), heapUsedKib });
     });
   }, COLLECTED_SAMPLE_EVERY_MS);
 
@@ -198,7 +186,7 @@ test(`${SOAK_MS / 1000} s of mixed traffic: nothing lost, memory flat, no descri
       due = Math.max(due, performance.now() - interval) + interval;
       // One request in fifty is a client that leaves mid-response.
       if (turn % 50 === 0) {
-        await abortedClient(server.port, turn % 100 === 0 ? "/stream" : "/big.bin");
+        await abortedClient(target.server.port, turn % 100 === 0 ? "/stream" : "/big.bin");
         aborted++;
         continue;
       }
@@ -206,7 +194,7 @@ test(`${SOAK_MS / 1000} s of mixed traffic: nothing lost, memory flat, no descri
       const begun = performance.now();
       sent++;
       try {
-        const status = await send(agent, server.port, exchange);
+        const status = await send(agent, target.server.port, exchange);
         latencies.add(begun - startedAt, performance.now() - begun);
         if (status !== exchange.status && unexpected.length < 20) unexpected.push(`${exchange.path}: ${status}, expected ${exchange.status}`);
       } catch (error) {
@@ -221,8 +209,8 @@ test(`${SOAK_MS / 1000} s of mixed traffic: nothing lost, memory flat, no descri
 
   // Descriptors once every client is gone (the server closes its ends as the FINs arrive).
   const deadline = Date.now() + 5000;
-  while (server.openFds() > fdsBefore + 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  const fdsAfter = server.openFds();
+  while (target.server.openFds() > fdsBefore + 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  const fdsAfter = target.server.openFds();
 
   const third = SOAK_MS / 3;
   const firstThird = latencies.between(0, third);
@@ -261,13 +249,13 @@ test(`${SOAK_MS / 1000} s of mixed traffic: nothing lost, memory flat, no descri
     heapUsedKibAfterCollection: { afterWarmUp: median(afterWarmUp.map((s) => s.heapUsedKib)), atEnd: median(atEnd.map((s) => s.heapUsedKib)) },
     rssKibBetweenCollections: { min: Math.min(...samples.map((s) => s.rssKib)), max: Math.max(...samples.map((s) => s.rssKib)) },
     openFds: { before: fdsBefore, max: Math.max(...samples.map((s) => s.fds)), after: fdsAfter },
-    unhandledRejections: server.unhandled().length,
+    unhandledRejections: target.server.unhandled().length,
     samplesEvery10s: samples.filter((_, i) => i % (10_000 / SAMPLE_EVERY_MS) === 0).map((s) => `${Math.round(s.at / 1000)} s: ${s.rssKib} KiB, ${s.fds} fds`),
   };
   recordResults("soak", results);
 
-  assert.equal(server.exitCode(), null, server.stderr());
-  assert.deepEqual(server.unhandled(), []);
+  assert.equal(target.server.exitCode(), null, target.server.stderr());
+  assert.deepEqual(target.server.unhandled(), []);
   assert.deepEqual(connectionErrors, [], "requests lost");
   assert.deepEqual(unexpected, [], "requests answered with the wrong status");
   assert.ok(growth < MAX_RSS_GROWTH, `RSS grew ${(growth * 100).toFixed(1)}% after warm-up (${rssAfterWarmUp} -> ${rssAtEnd} KiB)`);
