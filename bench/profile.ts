@@ -39,7 +39,7 @@ for (const scenario of scenarios) {
   const port = await freePort();
   const server = await startServer({
     command: process.execPath,
-    args: ["--cpu-prof", "--cpu-prof-dir", dir, FRANK_BIN, FRANK_APP, "-p", String(port), "-E", "production", "-q"],
+    args: ["--cpu-prof", "--cpu-prof-dir", dir, FRANK_BIN, FRANK_APP, "-p", String(port), "-E", "production", "-q", "--access-log", "off"],
     env: { HOST: "127.0.0.1" },
     cpu: pinned ? 1 : undefined,
     port,

@@ -11,11 +11,12 @@ import { renderNotFoundPage } from "../middleware/not-found-page.js";
 import { renderErrorPage } from "../middleware/show-exceptions.js";
 import type { PathParams } from "../router/params.js";
 import { compilePattern, type RouteParams } from "../router/pattern.js";
-import { Router } from "../router/router.js";
-import { createPublicFolder } from "../static/public-folder.js";
-import { compileConditions, type Condition, type ConditionFactory, type Conditions } from "./conditions.js";
+import { Router, type RouteMatch } from "../router/router.js";
+import { createPublicFolder, type PublicFolder } from "../static/public-folder.js";
+import { compileConditions, conditionsHold, type Condition, type ConditionFactory, type Conditions } from "./conditions.js";
 import { Context } from "./context.js";
 import { defaultSettings, dumpsErrors, hostAuthorizationOf, showsExceptions, staticFolderOf, viewsFolderOf, type KnownSettings, type Settings } from "./settings.js";
+import { forEachInOrder, then, type MaybePromise } from "./maybe-async.js";
 import { Halt, Pass } from "./signals.js";
 import { createViewRenderer } from "./views.js";
 
@@ -46,6 +47,12 @@ interface ErrorEntry {
 }
 
 const EMPTY_PARAMS: RouteParams = Object.freeze({}) as RouteParams;
+
+/** How a request stands before error handlers and after filters: a static file, a route answered (or halted), no route, an error handled. */
+const ROUTED = 1;
+const UNROUTED = 2;
+const ERRORED = 3;
+type Outcome = Response | typeof ROUTED | typeof UNROUTED | typeof ERRORED;
 
 /** A route-defining method: `(pattern, handler)` or `(pattern, conditions, handler)`. */
 export interface Verb<H extends object> {
@@ -238,14 +245,17 @@ export class App<H extends object = {}> {
 
   // ---- serving -------------------------------------------------------------------------------
 
-  /** The Web-standard handler. Never rejects: the worst case is a 500. */
-  readonly fetch = (req: Request): Promise<Response> => {
+  /**
+   * The Web-standard handler. Never throws or rejects: the worst case is a 500. Like Hono's,
+   * it answers synchronously when every step of the request did, else with a promise.
+   */
+  readonly fetch = (req: Request): Response | Promise<Response> => {
     this.#compiled ??= this.#compile();
     return this.#compiled.handler(req);
   };
 
   /** An in-process request for tests: `await app.request("/hello?x=1")`, no socket. */
-  request(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  async request(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     if (input instanceof Request) return this.fetch(init ? new Request(input, init) : input);
     const url = typeof input === "string" && input.startsWith("/") ? `http://localhost${input}` : input;
     return this.fetch(new Request(url, init));
@@ -303,11 +313,11 @@ interface Definition {
  * resolved once. Everything per request happens in `dispatch`.
  */
 class Compiled {
-  readonly handler: (req: Request) => Promise<Response>;
+  readonly handler: Handler;
   readonly #app: App<any>;
   readonly #def: Definition;
   readonly #router: Router<RouteEntry>;
-  readonly #staticFiles: ((req: Request) => Promise<Response | undefined>) | undefined;
+  readonly #staticFiles: PublicFolder | undefined;
   readonly #ContextClass: typeof Context;
   readonly #host: ConstructorParameters<typeof Context>[1];
 
@@ -352,80 +362,132 @@ class Compiled {
       const options = typeof settings.sessions === "object" ? settings.sessions : {};
       middleware.push(cookieSession({ environment: settings.environment, ...options }));
     }
-    const dispatch: Handler = (req) => this.#dispatch(req);
-    this.handler = middleware.length > 0 ? guard(compose(...middleware)(dispatch)) : (req) => this.#dispatch(req);
+    const dispatch = (req: Request) => this.#dispatch(req);
+    this.handler = middleware.length > 0 ? guard(compose(...middleware)(dispatch)) : dispatch;
   }
 
-  async #dispatch(req: Request): Promise<Response> {
+  #dispatch(req: Request): MaybePromise<Response> {
     const { path, search } = splitRequestUrl(req.url);
     const c = new this.#ContextClass(req, this.#host, search, EMPTY_PARAMS);
+    const head = req.method === "HEAD";
     try {
-      const response = await this.#run(c, path);
-      return req.method === "HEAD" ? withoutBody(response) : response;
+      const response = this.#run(c, path);
+      if (response instanceof Promise) {
+        return response.then(
+          (answer) => (head ? withoutBody(answer) : answer),
+          (error) => this.#internalError(req, error),
+        );
+      }
+      return head ? withoutBody(response) : response;
     } catch (error) {
-      // Only a bug in frank itself gets here; still answer instead of hanging the request.
-      this.#app.logError(error, req);
-      return new Response("<h1>Internal Server Error</h1>", { status: 500, headers: { "content-type": "text/html;charset=utf-8" } });
+      return this.#internalError(req, error);
     }
   }
 
-  async #run(c: Context<any>, path: string): Promise<Response> {
-    const method = c.req.method;
-    let errored = false;
-    let routed = true; // false only when no route matched; a halt counts as answered
+  /** Only a bug in frank itself gets here; still answer instead of hanging the request. */
+  #internalError(req: Request, error: unknown): Response {
+    this.#app.logError(error, req);
+    return new Response("<h1>Internal Server Error</h1>", { status: 500, headers: { "content-type": "text/html;charset=utf-8" } });
+  }
+
+  /**
+   * Static file or filters and route, then the error handlers, after filters and the status
+   * handler. Each step runs synchronously unless the one before it returned a promise.
+   */
+  #run(c: Context<any>, path: string): MaybePromise<Response> {
+    let outcome: MaybePromise<Outcome>;
     try {
-      try {
-        if (this.#staticFiles && (method === "GET" || method === "HEAD")) {
-          // Static files skip filters and routes, as in Sinatra.
-          const file = await this.#staticFiles(c.req);
-          if (file) return file;
-        }
-        const baseParams: Record<string, unknown> = {};
-        for (const filter of this.#def.before) await this.#runFilter(filter, c, path, baseParams);
-        routed = await this.#route(c, method, path, baseParams);
-      } catch (signal) {
-        if (!(signal instanceof Halt)) throw signal;
-        c.apply(signal.result);
-      }
+      outcome = this.#answer(c, path);
+      if (outcome instanceof Promise) outcome = outcome.catch((error: unknown) => this.#recover(c, error));
     } catch (error) {
-      errored = true;
-      await this.#handleError(c, error);
+      outcome = this.#recover(c, error);
     }
-    if (!routed && !errored) {
-      // No route matched: a 404 through the error handlers, without the cost of a throw.
-      errored = true;
-      await this.#handleError(c, ROUTE_NOT_FOUND);
-    }
+    return outcome instanceof Promise ? outcome.then((settled) => this.#complete(c, path, settled)) : this.#complete(c, path, outcome);
+  }
 
-    // After filters see the response and may change its headers; their return values are ignored.
-    if (this.#def.after.length > 0) {
-      c.res = c.finish();
+  /** A static file answers at once; otherwise the before filters run, then the first route that matches. */
+  #answer(c: Context<any>, path: string): MaybePromise<Outcome> {
+    const method = c.req.method;
+    if (this.#staticFiles !== undefined && (method === "GET" || method === "HEAD")) {
+      // Static files skip filters and routes, as in Sinatra.
+      const file = this.#staticFiles(c.req);
+      if (file instanceof Promise) return file.then((found) => found ?? this.#filtersAndRoute(c, method, path));
+      if (file !== undefined) return file;
+    }
+    return this.#filtersAndRoute(c, method, path);
+  }
+
+  #filtersAndRoute(c: Context<any>, method: string, path: string): MaybePromise<Outcome> {
+    const before = this.#def.before;
+    if (before.length === 0) return this.#firstRoute(c, this.#router.match(method, path), undefined);
+    const baseParams: Record<string, unknown> = {};
+    const filtered = forEachInOrder(before, (filter) => this.#runFilter(filter, c, path, baseParams));
+    return then(filtered, () => {
+      // Params that filters captured are merged into every route's own.
+      const base = Object.keys(baseParams).length > 0 ? baseParams : undefined;
+      return this.#firstRoute(c, this.#router.match(method, path), base);
+    });
+  }
+
+  /** A `halt` answers the request; any other error goes through the error handlers. */
+  #recover(c: Context<any>, error: unknown): MaybePromise<Outcome> {
+    if (error instanceof Halt) {
       try {
-        for (const filter of this.#def.after) {
-          try {
-            await this.#runFilter(filter, c, path, c.params as Record<string, unknown>);
-          } catch (signal) {
-            if (!(signal instanceof Halt)) throw signal;
-            c.apply(signal.result);
-          }
-        }
-      } catch (error) {
-        if (!errored) {
-          errored = true;
-          await this.#handleError(c, error);
-        } else this.#app.logError(error, c.req);
+        c.apply(error.result);
+        return ROUTED;
+      } catch (invalid) {
+        error = invalid; // halt with a result that cannot be a response
       }
     }
+    return then(this.#handleError(c, error), () => ERRORED);
+  }
 
-    // A status answered without an error (halt(403), a route's 404) still gets its handler.
+  #complete(c: Context<any>, path: string, outcome: Outcome): MaybePromise<Response> {
+    if (outcome instanceof Response) return outcome; // a static file
+    if (outcome === UNROUTED) {
+      // No route matched: a 404 through the error handlers, without the cost of a throw.
+      return then(this.#handleError(c, ROUTE_NOT_FOUND), () => this.#finish(c, path, true));
+    }
+    return this.#finish(c, path, outcome === ERRORED);
+  }
+
+  #finish(c: Context<any>, path: string, errored: boolean): MaybePromise<Response> {
+    if (this.#def.after.length === 0) return this.#answerStatus(c, errored);
+    return this.#runAfterFilters(c, path, errored).then((stillErrored) => this.#answerStatus(c, stillErrored));
+  }
+
+  /** A status answered without an error (halt(403), a route's 404) still gets its handler. */
+  #answerStatus(c: Context<any>, errored: boolean): MaybePromise<Response> {
     if (!errored) {
       const handler = this.#statusHandler(c.status());
-      if (handler) await this.#runErrorHandler(c, handler, undefined);
+      if (handler) return then(this.#runErrorHandler(c, handler, undefined), () => c.finish());
     }
     return c.finish();
   }
 
-  async #runFilter(filter: Filter, c: Context<any>, path: string, baseParams: Record<string, unknown>): Promise<void> {
+  /** After filters see the response and may change its headers; their return values are ignored. Resolves to "errored". */
+  async #runAfterFilters(c: Context<any>, path: string, errored: boolean): Promise<boolean> {
+    c.res = c.finish();
+    try {
+      for (const filter of this.#def.after) {
+        try {
+          await this.#runFilter(filter, c, path, c.params as Record<string, unknown>);
+        } catch (signal) {
+          if (!(signal instanceof Halt)) throw signal;
+          c.apply(signal.result);
+        }
+      }
+    } catch (error) {
+      if (errored) this.#app.logError(error, c.req);
+      else {
+        await this.#handleError(c, error);
+        return true;
+      }
+    }
+    return errored;
+  }
+
+  #runFilter(filter: Filter, c: Context<any>, path: string, baseParams: Record<string, unknown>): MaybePromise<unknown> {
     let params: RouteParams = baseParams as RouteParams;
     if (filter.router) {
       const match = filter.router.match("*", path).next();
@@ -433,40 +495,54 @@ class Compiled {
       params = Object.assign(baseParams, match.value.params);
     }
     c.params = params;
-    for (const condition of filter.conditions) if (!(await condition(c))) return;
-    await filter.handler(c);
+    if (filter.conditions.length === 0) return filter.handler(c);
+    return then(conditionsHold(filter.conditions, c), (held) => (held ? filter.handler(c) : undefined));
   }
 
-  /** Runs the first matching route whose conditions hold; false when none did. */
-  async #route(c: Context<any>, method: string, path: string, baseParams: Record<string, unknown>): Promise<boolean> {
-    const hasBase = Object.keys(baseParams).length > 0;
-    const matches = this.#router.match(method, path);
+  /** Runs the first matching route whose conditions hold; UNROUTED when none did. */
+  #firstRoute(c: Context<any>, matches: Iterator<RouteMatch<RouteEntry>>, baseParams: Record<string, unknown> | undefined): MaybePromise<Outcome> {
     for (let next = matches.next(); !next.done; next = matches.next()) {
       const { value: route, params } = next.value;
-      c.params = hasBase ? { ...baseParams, ...params } : params;
-      let conditionsHold = true;
-      for (const condition of route.conditions) {
-        if (!(await condition(c))) {
-          conditionsHold = false;
-          break;
-        }
+      c.params = baseParams === undefined ? params : { ...baseParams, ...params };
+      if (route.conditions.length === 0) return this.#invoke(c, route, matches, baseParams);
+      const held = conditionsHold(route.conditions, c);
+      if (held instanceof Promise) {
+        return held.then((ok) => (ok ? this.#invoke(c, route, matches, baseParams) : this.#firstRoute(c, matches, baseParams)));
       }
-      if (!conditionsHold) continue;
-      try {
-        const result = route.handler(c);
-        // Most handlers answer synchronously; awaiting only a promise saves a turn per request.
-        c.apply(result instanceof Promise ? await result : result);
-        return true;
-      } catch (signal) {
-        if (signal instanceof Pass) continue;
-        throw signal;
-      }
+      if (held) return this.#invoke(c, route, matches, baseParams);
     }
-    c.params = baseParams;
-    return false;
+    c.params = baseParams ?? {};
+    return UNROUTED;
   }
 
-  async #handleError(c: Context<any>, error: unknown): Promise<void> {
+  /** Runs a route's handler; a `pass()` moves on to the next matching route. */
+  #invoke(c: Context<any>, route: RouteEntry, matches: Iterator<RouteMatch<RouteEntry>>, baseParams: Record<string, unknown> | undefined): MaybePromise<Outcome> {
+    let result: unknown;
+    try {
+      result = route.handler(c);
+    } catch (signal) {
+      return this.#passOn(signal, c, matches, baseParams);
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        (value: unknown) => {
+          c.apply(value);
+          return ROUTED;
+        },
+        (signal: unknown) => this.#passOn(signal, c, matches, baseParams),
+      );
+    }
+    c.apply(result);
+    return ROUTED;
+  }
+
+  /** After a `pass()` the next matching route gets the request; anything else thrown goes on up. */
+  #passOn(signal: unknown, c: Context<any>, matches: Iterator<RouteMatch<RouteEntry>>, baseParams: Record<string, unknown> | undefined): MaybePromise<Outcome> {
+    if (signal instanceof Pass) return this.#firstRoute(c, matches, baseParams);
+    throw signal;
+  }
+
+  #handleError(c: Context<any>, error: unknown): MaybePromise<void> {
     const status = statusOf(error);
     c.reset(status);
     c.error = error;
@@ -474,40 +550,47 @@ class Compiled {
     if (error instanceof HttpError) for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
 
     const handler = this.#classHandler(error) ?? this.#statusHandler(status);
-    if (handler) {
-      await this.#runErrorHandler(c, handler, error);
-      return;
-    }
+    if (handler) return this.#runErrorHandler(c, handler, error);
     const settings = this.#app.settings;
     if (status >= 500) {
       this.#app.logError(error, c.req);
-      if (showsExceptions(settings)) c.apply(await renderErrorPage(error, c.req, { appRoot: settings.root }));
-      else c.apply("<h1>Internal Server Error</h1>");
+      if (showsExceptions(settings)) return renderErrorPage(error, c.req, { appRoot: settings.root }).then((page) => c.apply(page));
+      c.apply("<h1>Internal Server Error</h1>");
       return;
     }
     if (status === 404 && showsExceptions(settings) && !(error instanceof HttpError && error.message !== statusText(404))) {
       const routes = this.#app.routes().map(({ method, pattern }) => ({ method, pattern: String(pattern) }));
-      const page = renderNotFoundPage(c.req, routes);
-      c.apply(page);
+      c.apply(renderNotFoundPage(c.req, routes));
       return;
     }
     const message = error instanceof HttpError && error.expose ? error.message : statusText(status);
     c.apply(message === statusText(status) ? `<h1>${escapeHtml(message)}</h1>` : escapeHtml(message));
   }
 
-  async #runErrorHandler(c: Context<any>, handler: ErrorHandler, error: unknown): Promise<void> {
+  #runErrorHandler(c: Context<any>, handler: ErrorHandler, error: unknown): MaybePromise<void> {
+    let result: unknown;
     try {
-      c.apply(await handler(c, error));
-    } catch (signal) {
-      if (signal instanceof Halt) {
-        c.apply(signal.result);
+      result = handler(c, error);
+      if (!(result instanceof Promise)) {
+        c.apply(result);
         return;
       }
-      // An error handler that fails still ends in a plain 500, never a crash or a hung request.
-      this.#app.logError(signal, c.req);
-      c.reset(500);
-      c.apply("<h1>Internal Server Error</h1>");
+    } catch (signal) {
+      this.#errorHandlerFailed(c, signal);
+      return;
     }
+    return result.then((value: unknown) => c.apply(value)).catch((signal: unknown) => this.#errorHandlerFailed(c, signal));
+  }
+
+  #errorHandlerFailed(c: Context<any>, signal: unknown): void {
+    if (signal instanceof Halt) {
+      c.apply(signal.result);
+      return;
+    }
+    // An error handler that fails still ends in a plain 500, never a crash or a hung request.
+    this.#app.logError(signal, c.req);
+    c.reset(500);
+    c.apply("<h1>Internal Server Error</h1>");
   }
 
   #classHandler(error: unknown): ErrorHandler | undefined {
@@ -562,14 +645,18 @@ function withoutBody(response: Response): Response {
   return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
-/** Middleware may throw; the app's own promise never rejects. */
-function guard(handler: Handler): (req: Request) => Promise<Response> {
-  return async (req) => {
+/** Middleware may throw; the app's handler never throws or rejects. */
+function guard(handler: Handler): Handler {
+  const internalError = (error: unknown) => {
+    console.error(error);
+    return new Response("<h1>Internal Server Error</h1>", { status: 500, headers: { "content-type": "text/html;charset=utf-8" } });
+  };
+  return (req) => {
     try {
-      return await handler(req);
+      const response = handler(req);
+      return response instanceof Promise ? response.catch(internalError) : response;
     } catch (error) {
-      console.error(error);
-      return new Response("<h1>Internal Server Error</h1>", { status: 500, headers: { "content-type": "text/html;charset=utf-8" } });
+      return internalError(error);
     }
   };
 }

@@ -58,3 +58,13 @@ export function compileConditions(conditions: Conditions | undefined, factories:
       return factory(value);
     });
 }
+
+/** True when every condition holds, checked in order up to the first false; synchronous unless a condition returns a promise. */
+export function conditionsHold(conditions: readonly Condition[], c: Context<any>, from = 0): boolean | Promise<boolean> {
+  for (let i = from; i < conditions.length; i++) {
+    const held = conditions[i](c);
+    if (held instanceof Promise) return held.then((ok) => (ok ? conditionsHold(conditions, c, i + 1) : false));
+    if (!held) return false;
+  }
+  return true;
+}

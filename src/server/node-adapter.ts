@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { TLSSocket } from "node:tls";
 import type { Handler } from "../http/types.js";
 import { HttpError, statusText } from "../http/http-error.js";
 import { responseSent } from "../http/response-sent.js";
-import { abortRequest, createRequest } from "./node-request.js";
+import { createRequest } from "./node-request.js";
+import { requestUrl } from "./request-url.js";
 import { writeResponse } from "./write-response.js";
 
 export interface NodeListenerOptions {
@@ -30,47 +30,6 @@ function sendPlain(res: ServerResponse, status: number, message: string): void {
     "content-length": Buffer.byteLength(body),
   });
   res.end(body);
-}
-
-/** The Host header, read from rawHeaders so Node does not build `req.headers` for it. */
-function hostHeader(req: IncomingMessage): string | undefined {
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i];
-    if (name.length === 4 && name.toLowerCase() === "host") return raw[i + 1];
-  }
-  return req.headers[":authority"] as string | undefined;
-}
-
-function localAuthority(req: IncomingMessage): string {
-  const { localAddress, localPort } = req.socket;
-  if (!localAddress) return "localhost";
-  return (localAddress.includes(":") ? `[${localAddress}]` : localAddress) + ":" + localPort;
-}
-
-const AUTHORITY_BREAKERS = /[/?#@\\\s]/;
-
-/** The absolute URL of the request, or undefined when the request line or Host cannot form one. */
-function requestUrl(req: IncomingMessage): string | undefined {
-  const target = req.url ?? "/";
-  let candidate: string;
-  if (target.charCodeAt(0) === 47 /* "/" */) {
-    const scheme = (req.socket as TLSSocket).encrypted ? "https://" : "http://";
-    const host = hostHeader(req);
-    // A Host with a path, user info or spaces in it would silently change the URL.
-    if (host && AUTHORITY_BREAKERS.test(host)) return undefined;
-    candidate = scheme + (host || localAuthority(req)) + target;
-  } else if (/^https?:\/\//i.test(target)) {
-    candidate = target; // absolute-form, as sent to proxies
-  } else {
-    return undefined; // "*" (OPTIONS *) and authority-form (CONNECT) are not for handlers
-  }
-  try {
-    const url = new URL(candidate);
-    return url.host === "" ? undefined : url.href;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Bad input thrown from deep inside an app still answers 4xx, not 500. */
@@ -121,10 +80,7 @@ export function toNodeListener(handler: Handler, options: NodeListenerOptions = 
       sendPlain(res, 400, "Bad Request: the request target and Host header do not form a valid URL");
       return;
     }
-    const request = createRequest(req, url);
-    res.once("close", () => {
-      if (!res.writableFinished) abortRequest(request);
-    });
+    const request = createRequest(req, url, res);
 
     let result: Response | Promise<Response>;
     try {

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { lazyPrototype } from "../http/lazy-prototype.js";
 import { REPORTS_RESPONSE_SENT } from "../http/response-sent.js";
 
@@ -18,8 +18,8 @@ import { REPORTS_RESPONSE_SENT } from "../http/response-sent.js";
 const kIncoming = Symbol("frank.incoming");
 const kUrl = Symbol("frank.url");
 const kHeaders = Symbol("frank.headers");
+const kResponse = Symbol("frank.response");
 const kController = Symbol("frank.abortController");
-const kAborted = Symbol("frank.aborted");
 const kReal = Symbol("frank.realRequest");
 const kBodyRead = Symbol("frank.bodyRead");
 
@@ -27,8 +27,8 @@ interface LazyRequest extends Request {
   [kIncoming]: IncomingMessage;
   [kUrl]: string;
   [kHeaders]: Headers | undefined;
+  [kResponse]: ServerResponse;
   [kController]: AbortController | undefined;
-  [kAborted]: boolean;
   [kReal]: Request | undefined;
   /** The body was read whole by text()/json()/arrayBuffer() without a Web stream. */
   [kBodyRead]: boolean;
@@ -53,12 +53,22 @@ function headersOf(lazy: LazyRequest): Headers {
   return headers;
 }
 
+/**
+ * `req.signal` aborts when the client goes away before the response is complete. Only
+ * requests whose signal is asked for (streams, long polls, a full Request) pay for
+ * listening to the response's close.
+ */
 function signalOf(lazy: LazyRequest): AbortSignal {
   let controller = lazy[kController];
   if (controller === undefined) {
-    controller = new AbortController();
-    if (lazy[kAborted]) controller.abort();
-    lazy[kController] = controller;
+    const aborter = new AbortController();
+    const res = lazy[kResponse];
+    const abortUnlessFinished = () => {
+      if (!res.writableFinished) aborter.abort();
+    };
+    if (res.closed) abortUnlessFinished();
+    else res.once("close", abortUnlessFinished);
+    lazy[kController] = controller = aborter;
   }
   return controller.signal;
 }
@@ -202,23 +212,17 @@ const lazyRequestPrototype = lazyPrototype<LazyRequest>(
   realOf,
 );
 
-export function createRequest(incoming: IncomingMessage, url: string): Request {
+/** The Request for a Node request; `response` is where its answer goes (its early close aborts `signal`). */
+export function createRequest(incoming: IncomingMessage, url: string, response: ServerResponse): Request {
   const lazy = Object.create(lazyRequestPrototype) as LazyRequest;
   lazy[kIncoming] = incoming;
   lazy[kUrl] = url;
   lazy[kHeaders] = undefined;
+  lazy[kResponse] = response;
   lazy[kController] = undefined;
-  lazy[kAborted] = false;
   lazy[kReal] = undefined;
   lazy[kBodyRead] = false;
   return lazy;
-}
-
-/** The client went away before the response was complete: `req.signal` aborts. */
-export function abortRequest(request: Request): void {
-  const lazy = request as LazyRequest;
-  lazy[kAborted] = true;
-  lazy[kController]?.abort();
 }
 
 /** The address of the client's socket, for requests made by this adapter (else undefined). */

@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 
 /**
  * serving → delaying (readiness off, still serving) → draining (listener closed, in-flight
@@ -25,11 +26,13 @@ export interface ShutdownReport {
   cut: string[];
 }
 
-interface InFlight {
-  method: string;
-  url: string;
-  startedAt: number;
-}
+/** When the request of a response arrived (ms since the epoch), for the drain-timeout report. */
+const kStartedAt = Symbol("frank.startedAt");
+
+type TrackedResponse = ServerResponse & { [kStartedAt]?: number };
+
+/** Node's own link from a connection to the response it is writing (`undefined` between requests). */
+type HttpSocket = Socket & { _httpMessage?: ServerResponse | null };
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
@@ -48,7 +51,8 @@ export class GracefulShutdown extends EventEmitter {
   readonly #log: (line: string) => void;
   readonly #warn: (line: string) => void;
   readonly #servers: Server[] = [];
-  readonly #inFlight = new Map<ServerResponse, InFlight>();
+  /** Open connections; the response each is busy with is in flight. Followed per connection, not per request. */
+  readonly #sockets = new Set<HttpSocket>();
   #phase: ShutdownPhase = "serving";
   #running: Promise<ShutdownReport> | undefined;
 
@@ -68,10 +72,17 @@ export class GracefulShutdown extends EventEmitter {
     return this.#phase === "serving";
   }
 
-  /** Follows a listener's requests; call before it accepts connections. */
+  /** Follows a listener's connections and requests; call before it accepts connections. */
   track(server: Server): void {
     this.#servers.push(server);
-    server.prependListener("request", (req: IncomingMessage, res: ServerResponse) => this.#onRequest(req, res));
+    server.on("connection", (socket: HttpSocket) => {
+      this.#sockets.add(socket);
+      socket.once("close", () => this.#sockets.delete(socket));
+    });
+    server.prependListener("request", (_req: IncomingMessage, res: TrackedResponse) => {
+      res[kStartedAt] = Date.now();
+      if (this.#phase !== "serving") this.#closeAfter(res);
+    });
   }
 
   /** Runs the sequence; later calls get the same outcome. */
@@ -80,14 +91,24 @@ export class GracefulShutdown extends EventEmitter {
     return this.#running;
   }
 
-  #onRequest(req: IncomingMessage, res: ServerResponse): void {
-    this.#inFlight.set(res, { method: req.method ?? "GET", url: req.url ?? "/", startedAt: Date.now() });
-    if (this.#phase !== "serving") res.shouldKeepAlive = false;
-    res.once("close", () => {
-      this.#inFlight.delete(res);
-      // The connection may now sit idle with keep-alive (its headers went out before shutdown).
-      if (this.#phase === "draining") setImmediate(() => this.#closeIdleConnections());
-    });
+  /**
+   * Responses still being written. Pipelined requests queued behind one are not listed yet;
+   * they are answered in turn (with Connection: close) or cut with their connection.
+   */
+  #inFlight(): TrackedResponse[] {
+    const responses: TrackedResponse[] = [];
+    for (const socket of this.#sockets) {
+      const res = socket._httpMessage;
+      if (res && !res.writableFinished) responses.push(res);
+    }
+    return responses;
+  }
+
+  /** Once shutdown has begun, a response ends its connection instead of keeping it alive. */
+  #closeAfter(res: ServerResponse): void {
+    if (!res.headersSent) res.shouldKeepAlive = false;
+    // A response whose headers went out before shutdown leaves its connection idle with keep-alive.
+    if (this.#phase === "draining") res.once("close", () => setImmediate(() => this.#closeIdleConnections()));
   }
 
   #setPhase(phase: ShutdownPhase): void {
@@ -102,7 +123,7 @@ export class GracefulShutdown extends EventEmitter {
   async #run(): Promise<ShutdownReport> {
     const { shutdownDelayMs, drainTimeoutMs } = this.#options;
     this.#setPhase("delaying");
-    for (const res of this.#inFlight.keys()) if (!res.headersSent) res.shouldKeepAlive = false;
+    for (const res of this.#inFlight()) this.#closeAfter(res);
     if (shutdownDelayMs > 0) {
       this.#log(`frank: shutting down: readiness is off; serving ${seconds(shutdownDelayMs)} more while endpoints and proxies stop sending`);
       // Unref'd: the open listener keeps the process alive, the wait alone does not.
@@ -110,7 +131,9 @@ export class GracefulShutdown extends EventEmitter {
     }
 
     this.#setPhase("draining");
-    const running = this.#inFlight.size;
+    const inFlight = this.#inFlight();
+    for (const res of inFlight) this.#closeAfter(res);
+    const running = inFlight.length;
     this.#log(
       `frank: stopped accepting connections; ` +
         (running === 0 ? "no requests in flight" : `waiting up to ${seconds(drainTimeoutMs)} for ${running} request${running === 1 ? "" : "s"} in flight`),
@@ -125,9 +148,11 @@ export class GracefulShutdown extends EventEmitter {
     const cut: string[] = [];
     if (outcome === "timeout") {
       const now = Date.now();
-      for (const request of this.#inFlight.values()) {
-        cut.push(`${request.method} ${request.url}`);
-        this.#warn(`frank: drain timeout (${seconds(drainTimeoutMs)}): cut off ${request.method} ${request.url} after ${seconds(now - request.startedAt)}`);
+      for (const res of this.#inFlight()) {
+        const request = `${res.req.method ?? "GET"} ${res.req.url ?? "/"}`;
+        const took = res[kStartedAt] === undefined ? "" : ` after ${seconds(now - res[kStartedAt])}`;
+        cut.push(request);
+        this.#warn(`frank: drain timeout (${seconds(drainTimeoutMs)}): cut off ${request}${took}`);
       }
       for (const server of this.#servers) server.closeAllConnections();
       await closed;

@@ -71,7 +71,14 @@ function statOrUndefined(path: string): Stats | undefined {
   return statSync(path, { throwIfNoEntry: false });
 }
 
-export function createPublicFolder(options: PublicFolderOptions): (req: Request) => Promise<Response | undefined> {
+/**
+ * The folder's handler: a Response, or undefined when the request is not for one of its files.
+ * Answers from the cache and misses come back synchronously; only a first look at a path
+ * (reading the disk) returns a promise.
+ */
+export type PublicFolder = (req: Request) => Response | undefined | Promise<Response | undefined>;
+
+export function createPublicFolder(options: PublicFolderOptions): PublicFolder {
   const folder = resolve(options.folder);
   const names = new FolderNames(folder);
   const entries = new Map<string, Entry>();
@@ -172,7 +179,7 @@ export function createPublicFolder(options: PublicFolderOptions): (req: Request)
     });
   }
 
-  return async function publicFolder(req: Request): Promise<Response | undefined> {
+  return function publicFolder(req: Request): Response | undefined | Promise<Response | undefined> {
     if (req.method !== "GET" && req.method !== "HEAD") return undefined;
     const rawPath = pathnameOf(req.url);
 
@@ -200,10 +207,11 @@ export function createPublicFolder(options: PublicFolderOptions): (req: Request)
     }
     if (resolved.kind === "not-static") return undefined;
 
-    const found = await lookUp(rawPath, searchOf(req.url), resolved.relative, resolved.directory);
-    if (found === undefined) return rememberMiss(rawPath);
-    if (found instanceof Response) return found;
-    remember(rawPath, found);
-    return respond(req, found, chooseVariant(req, found.variants));
+    return lookUp(rawPath, searchOf(req.url), resolved.relative, resolved.directory).then((found) => {
+      if (found === undefined) return rememberMiss(rawPath);
+      if (found instanceof Response) return found;
+      remember(rawPath, found);
+      return respond(req, found, chooseVariant(req, found.variants));
+    });
   };
 }
