@@ -608,9 +608,10 @@ class Compiled {
   }
 
   #statusHandler(status: number): ErrorHandler | undefined {
-    return this.#def.errors.find(({ key }) =>
-      typeof key === "number" ? key === status : Array.isArray(key) ? status >= key[0] && status <= key[1] : false,
-    )?.handler;
+    for (const { key, handler } of this.#def.errors) {
+      if (typeof key === "number" ? key === status : Array.isArray(key) && status >= key[0] && status <= key[1]) return handler;
+    }
+    return undefined;
   }
 }
 

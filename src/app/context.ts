@@ -332,6 +332,13 @@ export class Context<P = RouteParams> {
 
   /** Applies a handler's result to the response being built (see result.ts). */
   apply(result: HandlerResult | unknown): void {
+    if (typeof result === "string") {
+      // The most common result, without building its parts.
+      this.#response = undefined;
+      this.#body = result;
+      this.#json = false;
+      return;
+    }
     const parts = resultParts(result);
     if (parts.response) {
       this.#response = parts.response;

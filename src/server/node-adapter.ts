@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Handler } from "../http/types.js";
+import { bufferedParts } from "../http/buffered-response.js";
 import { HttpError, statusText } from "../http/http-error.js";
 import { responseSent } from "../http/response-sent.js";
 import { createRequest } from "./node-request.js";
 import { requestUrl } from "./request-url.js";
-import { writeResponse } from "./write-response.js";
+import { writeBuffered, writeResponse } from "./write-response.js";
 
 export interface NodeListenerOptions {
   /** Called with every error the handler throws or a response body raises; default: console.error. */
@@ -59,6 +60,13 @@ export function toNodeListener(handler: Handler, options: NodeListenerOptions = 
   function respond(res: ServerResponse, request: Request, response: unknown): void {
     if (!(response instanceof Response)) {
       fail(res, request, new TypeError(`the handler returned ${describe(response)} instead of a Response`));
+      return;
+    }
+    const buffered = bufferedParts(response);
+    if (buffered !== undefined) {
+      // A whole body (a frank App's usual answer) is written now, without a promise.
+      const bytes = writeBuffered(res, buffered, request.method);
+      responseSent(response, bytes, !res.writableEnded);
       return;
     }
     writeResponse(res, response, request.method).then(

@@ -119,7 +119,24 @@ function isPlainHostname(hostname: string): boolean {
   return false; // not reached: the end always closes a label
 }
 
+/** Four decimal parts of 0-255 without leading zeros: what the parser would write back unchanged. */
 function isCanonicalIpv4(hostname: string): boolean {
-  const parts = hostname.split(".");
-  return parts.length === 4 && parts.every((part) => part.length <= 3 && (part === "0" || part[0] !== "0") && Number(part) <= 255);
+  let parts = 1;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= hostname.length; i++) {
+    const code = i === hostname.length ? 46 : hostname.charCodeAt(i);
+    if (code === 46 /* "." */) {
+      if (digits === 0 || value > 255) return false;
+      if (i < hostname.length) parts++;
+      value = 0;
+      digits = 0;
+    } else {
+      if (code < 48 || code > 57) return false;
+      if (digits > 0 && value === 0) return false; // a leading zero
+      value = value * 10 + (code - 48);
+      digits++;
+    }
+  }
+  return parts === 4;
 }

@@ -36,8 +36,8 @@ function bodySource(response: Response): string | Uint8Array | undefined {
   return typeof source === "string" || source instanceof Uint8Array ? source : undefined;
 }
 
-/** A buffered response (a frank App's usual answer): plain headers and a whole body, one write. */
-function writeBuffered(res: ServerResponse, { status, headers, setCookies, body }: BufferedParts, method: string | undefined): number {
+/** A buffered response (a frank App's usual answer): plain headers and a whole body, one write. Returns the body bytes written. */
+export function writeBuffered(res: ServerResponse, { status, headers, setCookies, body }: BufferedParts, method: string | undefined): number {
   const flat: string[] = [];
   for (const name in headers) flat.push(name, headers[name]);
   for (const cookie of setCookies) flat.push("set-cookie", cookie);

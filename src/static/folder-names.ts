@@ -12,7 +12,8 @@ import { readdirSync, realpathSync, watch, type FSWatcher } from "node:fs";
 export class FolderNames {
   private names = new Set<string>();
   private realFolder: string | undefined;
-  private readAt = -Infinity;
+  /** True for `maxAgeMs` after a read (a timer clears it), until a watch event says otherwise. */
+  private fresh = false;
   private watcher: FSWatcher | undefined;
 
   constructor(
@@ -33,9 +34,10 @@ export class FolderNames {
   }
 
   private refreshIfStale(): void {
-    const now = performance.now();
-    if (now - this.readAt < this.maxAgeMs) return;
-    this.readAt = now;
+    if (this.fresh) return;
+    // A flag and one unref'd timer per read: no clock reading on every request.
+    this.fresh = true;
+    setTimeout(() => (this.fresh = false), this.maxAgeMs).unref();
     try {
       this.realFolder = realpathSync(this.folder);
       this.names = new Set(readdirSync(this.folder));
@@ -51,7 +53,7 @@ export class FolderNames {
     if (this.watcher !== undefined) return;
     try {
       this.watcher = watch(this.folder, { persistent: false }, () => {
-        this.readAt = -Infinity;
+        this.fresh = false;
       });
       this.watcher.on("error", () => this.unwatch());
     } catch {
