@@ -547,7 +547,7 @@ class Compiled {
     c.reset(status);
     c.error = error;
     if (status === 404) c.header("x-cascade", "pass");
-    if (error instanceof HttpError) for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+    if (error instanceof HttpError) for (const name in error.headers) c.header(name, error.headers[name]);
 
     const handler = this.#classHandler(error) ?? this.#statusHandler(status);
     if (handler) return this.#runErrorHandler(c, handler, error);
@@ -564,7 +564,7 @@ class Compiled {
       return;
     }
     const message = error instanceof HttpError && error.expose ? error.message : statusText(status);
-    c.apply(message === statusText(status) ? `<h1>${escapeHtml(message)}</h1>` : escapeHtml(message));
+    c.apply(message === statusText(status) ? statusPage(status) : escapeHtml(message));
   }
 
   #runErrorHandler(c: Context<any>, handler: ErrorHandler, error: unknown): MaybePromise<void> {
@@ -594,17 +594,19 @@ class Compiled {
   }
 
   #classHandler(error: unknown): ErrorHandler | undefined {
+    const errors = this.#def.errors;
+    if (errors.length === 0) return undefined;
     if (typeof error !== "object" || error === null) return this.#catchAll();
     // Walk the class chain, most specific first, as Sinatra walks ancestors.
     for (let proto = Object.getPrototypeOf(error); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-      const entry = this.#def.errors.find((e) => typeof e.key === "function" && e.key.prototype === proto);
-      if (entry) return entry.handler;
+      for (const { key, handler } of errors) if (typeof key === "function" && key.prototype === proto) return handler;
     }
     return error instanceof NotFound ? undefined : this.#catchAll();
   }
 
   #catchAll(): ErrorHandler | undefined {
-    return this.#def.errors.find((e) => e.key === undefined)?.handler;
+    for (const { key, handler } of this.#def.errors) if (key === undefined) return handler;
+    return undefined;
   }
 
   #statusHandler(status: number): ErrorHandler | undefined {
@@ -626,6 +628,15 @@ export class NotFound extends HttpError {
 // One shared instance: a miss is common (scanners, typos) and a stack trace per miss is costly.
 // It is handed to the error handlers, never thrown.
 const ROUTE_NOT_FOUND = new NotFound();
+
+const statusPages = new Map<number, string>();
+
+/** Sinatra's terse production page for a status ("<h1>Not Found</h1>"), built once per status. */
+function statusPage(status: number): string {
+  let page = statusPages.get(status);
+  if (page === undefined) statusPages.set(status, (page = `<h1>${escapeHtml(statusText(status))}</h1>`));
+  return page;
+}
 
 function statusOf(error: unknown): number {
   if (error instanceof HttpError) return error.status;

@@ -81,6 +81,16 @@ export function isPlainTarget(target: string): boolean {
  * port without leading zeros that is not the scheme's default (the parser drops those).
  */
 export function isPlainAuthority(authority: string, https: boolean): boolean {
+  // Clients send the same Host again and again: remember the last plain one per scheme.
+  if (authority === lastPlainAuthority[https ? 1 : 0]) return true;
+  if (!checkAuthority(authority, https)) return false;
+  lastPlainAuthority[https ? 1 : 0] = authority;
+  return true;
+}
+
+const lastPlainAuthority: [http: string | undefined, https: string | undefined] = [undefined, undefined];
+
+function checkAuthority(authority: string, https: boolean): boolean {
   const colon = authority.indexOf(":");
   const hostname = colon === -1 ? authority : authority.slice(0, colon);
   if (!isPlainHostname(hostname)) return false;
