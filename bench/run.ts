@@ -3,8 +3,8 @@
  * all measured in one run and reported as ratios. See bench/README.md.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus, release } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, release, tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { compileFrank, compileNodeHttp, frankAppImportingDist } from "./lib/compiled.js";
 import { footprint, startupTimes, type Footprint, type StartupResult, type Variant } from "./lib/footprint.js";
@@ -13,7 +13,7 @@ import { parseOptions } from "./lib/options.js";
 import { ask, freePort, startServer, stopServer, type Server } from "./lib/processes.js";
 import { markdown } from "./lib/report.js";
 import {
-  STARTUP_FRANK_COMPILED, STARTUP_FRANK_LAUNCHER, STARTUP_FRANK_LAUNCHER_SRC, STARTUP_NODE_HTTP, cells, goals, type Results,
+  STARTUP_FRANK_COMPILED, STARTUP_FRANK_LAUNCHER, STARTUP_FRANK_LAUNCHER_COLD, STARTUP_FRANK_LAUNCHER_SRC, STARTUP_NODE_HTTP, cells, goals, type Results,
 } from "./lib/results.js";
 import { POST_CHECK_BODY, SCENARIOS, type Scenario } from "./lib/scenarios.js";
 import { writeFixtures } from "./lib/fixtures.js";
@@ -190,9 +190,16 @@ async function measureStartup(): Promise<StartupResult[]> {
     variants.push({ name: STARTUP_FRANK_LAUNCHER_SRC, launch: frank.launch });
     const app = frankAppImportingDist();
     if ("file" in app) {
+      const launch = (port: number): Launch => ({ ...frank.launch(port), args: [FRANK_BIN, relative(ROOT, app.file), "-p", String(port), "-E", "production", "-q"] });
+      variants.push({ name: STARTUP_FRANK_LAUNCHER, launch });
       variants.push({
-        name: STARTUP_FRANK_LAUNCHER,
-        launch: (port) => ({ ...frank.launch(port), args: [FRANK_BIN, relative(ROOT, app.file), "-p", String(port), "-E", "production", "-q"] }),
+        name: STARTUP_FRANK_LAUNCHER_COLD,
+        launch: (port) => {
+          // A temporary folder of its own: no bundle kept from an earlier start.
+          const tmp = mkdtempSync(join(tmpdir(), "frank-bench-cold-"));
+          const warm = launch(port);
+          return { ...warm, env: { ...warm.env, TMPDIR: tmp }, cleanup: () => rmSync(tmp, { recursive: true, force: true }) };
+        },
       });
     } else {
       log(`Startup of frank on an app importing dist/ not measured: ${app.missing}`);

@@ -256,7 +256,7 @@ test("explained errors: one line, no stack, non-zero exit", async (t) => {
   await t.test("a syntax error in a TypeScript FILE names file, line and column", () => {
     const dir = scratch({ "app.ts": "const ok = 1;\nconst broken: number = ;\nexport default ok;\n" });
     try {
-      assertOneLineError(frankOnce(["app.ts", "--no-reload"], { cwd: dir }), /^frank: syntax error in app\.ts: app\.ts:2:23: Unexpected ";"$/m);
+      assertOneLineError(frankOnce(["app.ts", "--no-reload"], { cwd: dir }), /^frank: syntax error in app\.ts: app\.ts:2:24: Unexpected ";"$/m);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -15,7 +15,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { Eta } from "eta";
+import type { Eta } from "eta";
 import { escapeHtml, raw, SafeHtml } from "./html.js";
 
 export interface ViewRendererOptions {
@@ -36,14 +36,20 @@ export interface ViewRenderer {
 
 const DEFAULT_LAYOUT = "layout";
 
-export function createViewRenderer(options: ViewRendererOptions): ViewRenderer {
-  const eta = new Eta({
+/** Eta is loaded on the first render: an app without views never pays its memory. */
+async function createEta(options: ViewRendererOptions): Promise<Eta> {
+  const { Eta } = await import("eta");
+  return new Eta({
     views: options.views,
     cache: options.cache,
     cacheFilepaths: options.cache,
     // Values built with the html`` template (and the layout's body) are markup already.
     escapeFunction: (value: unknown) => (value instanceof SafeHtml ? value.toString() : escapeHtml(String(value))),
   });
+}
+
+export function createViewRenderer(options: ViewRendererOptions): ViewRenderer {
+  let loading: Promise<Eta> | undefined;
   let defaultLayoutExists: boolean | undefined;
   const hasDefaultLayout = (): boolean => {
     if (defaultLayoutExists !== undefined) return defaultLayoutExists;
@@ -54,6 +60,7 @@ export function createViewRenderer(options: ViewRendererOptions): ViewRenderer {
 
   return {
     async render(name, locals = {}, renderOptions = {}) {
+      const eta = await (loading ??= createEta(options));
       const body = eta.render(name, locals);
       const layout = renderOptions.layout ?? (hasDefaultLayout() ? DEFAULT_LAYOUT : false);
       if (layout === false) return body;

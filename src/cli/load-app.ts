@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Servable } from "../http/types.js";
+import { BundleError, importBundled, needsBundling } from "./bundle-app.js";
 import { CliError } from "./cli-error.js";
 
 /** Tried in this order when no FILE is given (as rackup looks for config.ru). */
@@ -36,7 +37,7 @@ export function requireAppFile(file: string | undefined, cwd = process.cwd()): s
 
 let typeScriptReady: Promise<void> | undefined;
 
-/** TypeScript files load directly through tsx's loader hooks, registered once per process. */
+/** tsx's loader hooks, registered once per process: for `--require` modules and `--tsx`. */
 function enableTypeScript(): Promise<void> {
   typeScriptReady ??= import("tsx/esm/api").then(({ register }) => {
     register();
@@ -88,16 +89,21 @@ async function importExplained(path: string, what: string): Promise<Record<strin
   try {
     return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (caught) {
-    const error = caught instanceof Error ? caught : new Error(String(caught));
-    if (error instanceof SyntaxError || error.name === "TransformError" || /Transform failed/.test(error.message)) {
-      throw new CliError(`syntax error in ${what}: ${locateSyntaxError(error, path)}`);
-    }
-    if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") {
-      throw new CliError(`${what} could not be loaded: ${error.message.split("\n")[0]}`);
-    }
-    const frame = userFrame(error);
-    throw new CliError(`${what} failed while loading: ${error.name}: ${error.message.split("\n")[0]}${frame ? ` (at ${frame})` : ""}`);
+    return explainLoadError(caught, path, what);
   }
+}
+
+/** Turns an error from loading the app into a one-line CliError. */
+function explainLoadError(caught: unknown, path: string, what: string): never {
+  const error = caught instanceof Error ? caught : new Error(String(caught));
+  if (error instanceof SyntaxError || error.name === "TransformError" || /Transform failed/.test(error.message)) {
+    throw new CliError(`syntax error in ${what}: ${locateSyntaxError(error, path)}`);
+  }
+  if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") {
+    throw new CliError(`${what} could not be loaded: ${error.message.split("\n")[0]}`);
+  }
+  const frame = userFrame(error);
+  throw new CliError(`${what} failed while loading: ${error.name}: ${error.message.split("\n")[0]}${frame ? ` (at ${frame})` : ""}`);
 }
 
 function isServable(value: unknown): value is Servable {
@@ -132,10 +138,36 @@ function setRoot(app: Servable, root: string): void {
   else target.settings.root = root;
 }
 
-/** Loads FILE (TypeScript or JavaScript) and returns what it serves. APP_ENV must already be exported. */
-export async function loadApp(file: string): Promise<LoadedApp> {
-  await enableTypeScript();
-  const module = await importExplained(file, shortPath(file));
+/** A TypeScript app bundled with esbuild (see bundle-app.ts), with its build errors explained in one line. */
+async function importBundledExplained(file: string, what: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return await importBundled(file);
+  } catch (caught) {
+    if (!(caught instanceof BundleError)) return explainLoadError(caught, file, what);
+    const place = caught.place ? `${shortPath(caught.place.file)}:${caught.place.line}:${caught.place.column}` : shortPath(file);
+    if (caught.kind === "syntax") throw new CliError(`syntax error in ${what}: ${place}: ${caught.text}`);
+    throw new CliError(`${what} could not be loaded: ${caught.text} (imported at ${place})`);
+  }
+}
+
+export interface LoadOptions {
+  /** Load TypeScript through tsx's loader hooks instead of bundling it (`frank --tsx`). */
+  tsx?: boolean;
+}
+
+/**
+ * Loads FILE and returns what it serves. APP_ENV must already be exported. TypeScript is
+ * bundled with esbuild and imported (fast to start; see bundle-app.ts); with `tsx`, or when no
+ * temporary folder is writable, it loads through tsx's hooks. JavaScript is imported as it is.
+ */
+export async function loadApp(file: string, options: LoadOptions = {}): Promise<LoadedApp> {
+  const what = shortPath(file);
+  let module: Record<string, unknown> | undefined;
+  if (needsBundling(file) && !options.tsx) module = await importBundledExplained(file, what);
+  if (module === undefined) {
+    if (needsBundling(file)) await enableTypeScript();
+    module = await importExplained(file, what);
+  }
   const app = pickServable(module, file);
   setRoot(app, dirname(file));
   return { file, app };

@@ -18,6 +18,7 @@ const SERVE_OPTIONS = {
   ...LIFECYCLE_OPTIONS,
   quiet: { type: "boolean", short: "q" },
   require: { type: "string", short: "r", multiple: true },
+  tsx: { type: "boolean" },
   reload: { type: "boolean" },
   "no-reload": { type: "boolean" },
   version: { type: "boolean" },
@@ -65,7 +66,7 @@ export async function run(args: string[]): Promise<number | undefined> {
   }
 
   for (const specifier of values.require ?? []) await requireModule(specifier);
-  const { app } = await loadApp(file);
+  const { app } = await loadApp(file, { tsx: values.tsx });
   await serve(app, { ...flags, quiet: values.quiet, processEnv: userEnv, logging: frankLogging });
   reportReady();
   return undefined;

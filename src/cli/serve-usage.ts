@@ -7,7 +7,7 @@ type Flags = { env?: string; port?: string; host?: string; workers?: string };
 
 /** The short usage printed with a command-line error. */
 export const SERVE_USAGE =
-  "Usage: frank [serve] [FILE] [-p PORT] [-o HOST] [-E ENV] [-w N] [-q] [-r MODULE] [--shutdown-delay S] [--drain-timeout S] [--reload|--no-reload]\n" +
+  "Usage: frank [serve] [FILE] [-p PORT] [-o HOST] [-E ENV] [-w N] [-q] [-r MODULE] [--tsx] [--shutdown-delay S] [--drain-timeout S] [--reload|--no-reload]\n" +
   "       frank config [FILE] [--json] | frank routes | frank k8s | frank doctor | frank --help";
 
 function currentFile(file: string | undefined): string {
@@ -33,7 +33,8 @@ export function serveHelp(flags: Flags = {}, file?: string): string {
     "Usage: frank [serve] [FILE] [options]",
     "",
     "Serves FILE: a frank App, any object with fetch(request) such as a Hono app, or a function",
-    "(request) => Response, exported as default or as `app`. TypeScript files load directly.",
+    "(request) => Response, exported as default or as `app`. TypeScript files load directly:",
+    "the app's own .ts files are bundled in memory at start; packages load as Node loads them.",
     `FILE defaults to the first of ${DEFAULT_APP_FILES.join(", ")} (now: ${currentFile(file)}).`,
     "",
     "Options (with the value each has right now, and why):",
@@ -46,6 +47,8 @@ export function serveHelp(flags: Flags = {}, file?: string): string {
     ...lifecycleHelp(config?.lifecycle, problem),
     "  -q, --quiet           no startup banner (warnings are still printed)",
     "  -r, --require MODULE  load MODULE before the app (repeatable)",
+    "      --tsx             load TypeScript through tsx's loader hooks instead of bundling the app's",
+    "                        own files at start (slower start; for import() of .ts files by computed paths)",
     `      --reload          restart when a file next to FILE changes; now ${reloadDefault}`,
     "      --no-reload       never restart on changes",
     "  -h, --help            this help",

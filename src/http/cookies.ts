@@ -1,4 +1,13 @@
-import { parse, serialize, type SerializeOptions } from "cookie";
+import { createRequire } from "node:module";
+import type * as CookieModule from "cookie";
+import type { SerializeOptions } from "cookie";
+
+// Loaded on first use (it is CommonJS): most requests carry no cookie for the app to read.
+let cookie: typeof CookieModule | undefined;
+function loadCookie(): typeof CookieModule {
+  cookie ??= createRequire(import.meta.url)("cookie") as typeof CookieModule;
+  return cookie;
+}
 
 export type CookieOptions = SerializeOptions;
 
@@ -16,7 +25,7 @@ export class CookieJar {
   }
 
   #all(): Record<string, string | undefined> {
-    this.#parsed ??= this.#header ? parse(this.#header) : {};
+    this.#parsed ??= this.#header ? loadCookie().parse(this.#header) : {};
     return this.#parsed;
   }
 
@@ -36,12 +45,12 @@ export class CookieJar {
   }
 
   set(name: string, value: string, options: CookieOptions = {}): void {
-    this.#outgoing.push(serialize(name, value, { path: "/", httpOnly: true, sameSite: "lax", ...options }));
+    this.#outgoing.push(loadCookie().serialize(name, value, { path: "/", httpOnly: true, sameSite: "lax", ...options }));
     this.#all()[name] = value;
   }
 
   delete(name: string, options: CookieOptions = {}): void {
-    this.#outgoing.push(serialize(name, "", { path: "/", ...options, expires: new Date(0), maxAge: undefined }));
+    this.#outgoing.push(loadCookie().serialize(name, "", { path: "/", ...options, expires: new Date(0), maxAge: undefined }));
     delete this.#all()[name];
   }
 

@@ -4,7 +4,7 @@
 // by SIGHUP to the master; the new configuration is live once its generation is answered.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { mkdtemp, writeFile, readFile, rm, chmod } from "node:fs/promises";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./ports.js";
@@ -66,6 +66,16 @@ export function nginxUnavailableReason(): string | undefined {
 }
 
 const GENERATION_PATH = "/__ingress_generation";
+
+/** Worker processes of an nginx master (its children, from /proc). */
+function workerCount(masterPid: number): number {
+  let count = 0;
+  for (const task of readdirSync(`/proc/${masterPid}/task`)) {
+    const children = readFileSync(`/proc/${masterPid}/task/${task}/children`, "utf8").trim();
+    if (children) count += children.split(/\s+/).length;
+  }
+  return count;
+}
 const START_ATTEMPTS = 5;
 const runningMasters = new Set<number>();
 
@@ -122,6 +132,10 @@ export async function startIngress(options: IngressOptions): Promise<Ingress> {
           process.kill(master.pid!, "SIGHUP");
           await waitFor(() => answersGeneration(url, generation), {
             description: `nginx to load configuration generation ${generation} (see ${errorLogPath})`,
+          });
+          // The old worker can still accept a connection until it has closed its listener: wait until it is gone.
+          await waitFor(async () => workerCount(master.pid!) === 1, {
+            description: `nginx's previous worker to exit after reload (see ${errorLogPath})`,
           });
         },
         errorLog: () => readFile(errorLogPath, "utf8"),
