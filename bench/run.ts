@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, release, tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { compileFrank, compileNodeHttp, frankAppImportingDist } from "./lib/compiled.js";
 import { footprint, startupTimes, type Footprint, type StartupResult, type Variant } from "./lib/footprint.js";
 import { measure, type Sample } from "./lib/measure.js";
@@ -245,8 +245,10 @@ const results: Results = {
 
 const table = markdown(results);
 process.stdout.write(table);
-mkdirSync(dirname(join(ROOT, options.out)), { recursive: true });
-writeFileSync(join(ROOT, options.out), JSON.stringify(results, null, 2) + "\n");
+// An absolute --out stays where it points; a relative one is from the repository root.
+const outPath = resolve(ROOT, options.out);
+mkdirSync(dirname(outPath), { recursive: true });
+writeFileSync(outPath, JSON.stringify(results, null, 2) + "\n");
 log(`Results written to ${options.out}`);
 
 if (options.readme) {
