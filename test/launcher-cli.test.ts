@@ -30,8 +30,10 @@ interface Frank {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-function frank(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}): Frank {
-  const child = spawn(process.execPath, ["--import", TSX, MAIN, ...args], { cwd: options.cwd ?? ROOT, env: cleanEnv(options.env) });
+/** Starts frank from its sources (through tsx), or with `compiled` as users run it: bin/frank.js on dist/. */
+function frank(args: string[], options: { env?: Record<string, string>; cwd?: string; compiled?: boolean } = {}): Frank {
+  const command = options.compiled ? [join(ROOT, "bin/frank.js"), ...args] : ["--import", TSX, MAIN, ...args];
+  const child = spawn(process.execPath, command, { cwd: options.cwd ?? ROOT, env: cleanEnv(options.env) });
   let output = "";
   let announce!: (url: string) => void;
   const url = new Promise<string>((resolve) => (announce = resolve));
@@ -329,6 +331,36 @@ test("bin/frank.js runs the compiled launcher", () => {
   const result = spawnSync(process.execPath, [join(ROOT, "bin/frank.js"), "--version"], { encoding: "utf8", env: cleanEnv() });
   if (result.status === 0) assert.match(result.stdout, /^\d+\.\d+\.\d+/);
   else assert.match(result.stderr, /dist\/cli\/main\.js is missing; run `npm run build`/);
+});
+
+test("the compiled launcher bundles an app's TypeScript; --tsx loads a .ts file imported by a computed path", async () => {
+  const dir = scratch({
+    "app.ts": [
+      'const name: string = ["plug", "in"].join("");',
+      "const plugin = await import(`./${name}.ts`);",
+      "export default (): Response => new Response(plugin.greeting);",
+    ].join("\n"),
+    "plugin.ts": "export const greeting: string = 'hello from a plugin';\n",
+  });
+  const compiled = (args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, "bin/frank.js"), ...args], { cwd: dir, encoding: "utf8", env: cleanEnv({ TMPDIR: dir }), timeout: 30_000 });
+  try {
+    const bundled = compiled(["routes", "app.ts"]);
+    assert.equal(bundled.status, 1, bundled.stderr);
+    assert.match(bundled.stderr, /^frank: app\.ts failed while loading: TypeError: Unknown file extension "\.ts" .*; a TypeScript file imported by a computed path loads with --tsx$/m);
+
+    const running = frank(["app.ts", "--tsx", "-o", "127.0.0.1", "-p", "0", "--no-reload"], { cwd: dir, env: { TMPDIR: dir }, compiled: true });
+    try {
+      const url = await running.url;
+      assert.ok(url, running.output());
+      assert.equal(await (await fetch(url)).text(), "hello from a plugin");
+    } finally {
+      running.child.kill("SIGTERM");
+      await running.exit;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("a missing subcommand module is a clear error", () => {

@@ -103,7 +103,9 @@ function explainLoadError(caught: unknown, path: string, what: string): never {
     throw new CliError(`${what} could not be loaded: ${error.message.split("\n")[0]}`);
   }
   const frame = userFrame(error);
-  throw new CliError(`${what} failed while loading: ${error.name}: ${error.message.split("\n")[0]}${frame ? ` (at ${frame})` : ""}`);
+  // A bundle holds the TypeScript files it could see; one imported by a computed path needs loader hooks.
+  const hint = (error as NodeJS.ErrnoException).code === "ERR_UNKNOWN_FILE_EXTENSION" && /\.(c|m)?tsx?"/.test(error.message) ? "; a TypeScript file imported by a computed path loads with --tsx" : "";
+  throw new CliError(`${what} failed while loading: ${error.name}: ${error.message.split("\n")[0]}${frame ? ` (at ${frame})` : ""}${hint}`);
 }
 
 function isServable(value: unknown): value is Servable {
