@@ -336,8 +336,9 @@ test("bin/frank.js runs the compiled launcher", () => {
 test("the compiled launcher bundles an app's TypeScript; --tsx loads a .ts file imported by a computed path", async () => {
   const dir = scratch({
     "app.ts": [
-      'const name: string = ["plug", "in"].join("");',
-      "const plugin = await import(`./${name}.ts`);",
+      // A path esbuild cannot see (a template literal like `./${name}.ts` it would bundle by pattern).
+      'const path: string = ["./plug", "in.ts"].join("");',
+      "const plugin = await import(new URL(path, import.meta.url).href);",
       "export default (): Response => new Response(plugin.greeting);",
     ].join("\n"),
     "plugin.ts": "export const greeting: string = 'hello from a plugin';\n",

@@ -12,8 +12,9 @@
  *
  * What bundling keeps: `import.meta.url`, `.dirname` and `.filename` name each file's own place
  * (they are replaced per file), and stack traces point into the original files through an
- * inline source map. What it cannot do: an `import()` of a local TypeScript file by a computed
- * path. `frank --tsx` loads through tsx's hooks instead, for such apps.
+ * inline source map. An `import()` with a template literal (`./routes/${name}.ts`) bundles every
+ * file that matches. What it cannot do: `import()` a TypeScript file by a path esbuild cannot
+ * see (a variable). `frank --tsx` loads through tsx's hooks instead, for such apps.
  */
 import { readFileSync, statSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
