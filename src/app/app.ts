@@ -410,7 +410,7 @@ class Compiled {
     const method = c.req.method;
     if (this.#staticFiles !== undefined && (method === "GET" || method === "HEAD")) {
       // Static files skip filters and routes, as in Sinatra.
-      const file = this.#staticFiles(c.req);
+      const file = this.#staticFiles(c.req, path);
       if (file instanceof Promise) return file.then((found) => found ?? this.#filtersAndRoute(c, method, path));
       if (file !== undefined) return file;
     }

@@ -41,6 +41,8 @@ export function resultParts(result: unknown): ResultParts {
   if (result === undefined || result === null) return {};
   if (typeof result === "string") return { body: result };
   if (typeof result === "number") return { status: checkStatus(result) };
+  // A plain object literal (the usual JSON answer) is none of the classes below: no need to ask.
+  if (typeof result === "object" && Object.getPrototypeOf(result) === Object.prototype) return { body: JSON.stringify(result), json: true };
   if (result instanceof Response) return { response: result };
   if (isBody(result)) return { body: result };
   if (Array.isArray(result)) {

@@ -76,7 +76,7 @@ function statOrUndefined(path: string): Stats | undefined {
  * Answers from the cache and misses come back synchronously; only a first look at a path
  * (reading the disk) returns a promise.
  */
-export type PublicFolder = (req: Request) => Response | undefined | Promise<Response | undefined>;
+export type PublicFolder = (req: Request, rawPath?: string) => Response | undefined | Promise<Response | undefined>;
 
 export function createPublicFolder(options: PublicFolderOptions): PublicFolder {
   const folder = resolve(options.folder);
@@ -179,9 +179,15 @@ export function createPublicFolder(options: PublicFolderOptions): PublicFolder {
     });
   }
 
-  return function publicFolder(req: Request): Response | undefined | Promise<Response | undefined> {
+  /** `rawPath`: the request's path, still percent-encoded, when the caller has already cut it from the URL. */
+  return function publicFolder(req: Request, rawPath = pathnameOf(req.url)): Response | undefined | Promise<Response | undefined> {
     if (req.method !== "GET" && req.method !== "HEAD") return undefined;
-    const rawPath = pathnameOf(req.url);
+
+    // The cheap miss: a plain first segment that names nothing at the top of the folder
+    // (nothing under it can be cached either).
+    const slash = rawPath.indexOf("/", 1);
+    const first = slash === -1 ? rawPath.slice(1) : rawPath.slice(1, slash);
+    if (first !== "" && !first.includes("%") && !names.has(first)) return undefined;
 
     const cached = entries.get(rawPath);
     if (cached !== undefined) {
@@ -189,11 +195,6 @@ export function createPublicFolder(options: PublicFolderOptions): PublicFolder {
       if (fresh(cached, chosen)) return respond(req, cached, chosen);
       forget(rawPath);
     }
-
-    // The cheap miss: a plain first segment that names nothing at the top of the folder.
-    const slash = rawPath.indexOf("/", 1);
-    const first = slash === -1 ? rawPath.slice(1) : rawPath.slice(1, slash);
-    if (first !== "" && !first.includes("%") && !names.has(first)) return undefined;
 
     const missUntil = misses.get(rawPath);
     if (missUntil !== undefined) {
