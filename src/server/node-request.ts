@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { lazyPrototype } from "../http/lazy-prototype.js";
 import { REPORTS_RESPONSE_SENT } from "../http/response-sent.js";
+import { createHeaders, rawHeaderValue, realHeaders } from "./node-headers.js";
 
 /**
  * A Web `Request` for a Node request, built lazily: `method` and `url` are plain fields,
@@ -39,18 +40,8 @@ const BODY_HIGH_WATER_MARK = 64 * 1024;
 
 function headersOf(lazy: LazyRequest): Headers {
   if (lazy[kReal]) return lazy[kReal].headers;
-  let headers = lazy[kHeaders];
-  if (headers === undefined) {
-    headers = new Headers();
-    const raw = lazy[kIncoming].rawHeaders;
-    for (let i = 0; i < raw.length; i += 2) {
-      const name = raw[i];
-      // HTTP/2 pseudo-headers (":path") are not header fields in the Fetch sense.
-      if (name.charCodeAt(0) !== 58) headers.append(name, raw[i + 1]);
-    }
-    lazy[kHeaders] = headers;
-  }
-  return headers;
+  lazy[kHeaders] ??= createHeaders(lazy[kIncoming]);
+  return lazy[kHeaders];
 }
 
 /**
@@ -76,8 +67,10 @@ function signalOf(lazy: LazyRequest): AbortSignal {
 function hasBody(incoming: IncomingMessage): boolean {
   const method = incoming.method;
   if (method === "GET" || method === "HEAD") return false;
-  const headers = incoming.headers;
-  return headers["transfer-encoding"] !== undefined || (headers["content-length"] !== undefined && headers["content-length"] !== "0");
+  // From the raw list: `incoming.headers` would build Node's header object just for this.
+  const raw = incoming.rawHeaders;
+  const length = rawHeaderValue(raw, "content-length");
+  return rawHeaderValue(raw, "transfer-encoding") !== null || (length !== null && length !== "0");
 }
 
 /**
@@ -134,7 +127,7 @@ function realOf(lazy: LazyRequest): Request {
     const incoming = lazy[kIncoming];
     const init: RequestInit & { duplex?: "half" } = {
       method: incoming.method,
-      headers: headersOf(lazy),
+      headers: realHeaders(headersOf(lazy)),
       signal: signalOf(lazy),
     };
     if (hasBody(incoming) && !lazy[kBodyRead]) {

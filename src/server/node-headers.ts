@@ -1,0 +1,80 @@
+import type { IncomingMessage } from "node:http";
+import { lazyPrototype } from "../http/lazy-prototype.js";
+
+/**
+ * `req.headers` for a Node request, built lazily: `get` and `has` read Node's raw header list
+ * directly, and a real `Headers` (one `append` per header, the costliest part of reading one
+ * header) is built only when something else is asked of it: iteration, `set`, `entries()`...
+ * A POST with a body reads two or three headers on its way (the body limit, the content type);
+ * that is what this saves. `instanceof Headers` holds.
+ */
+
+const kIncoming = Symbol("frank.incoming");
+const kReal = Symbol("frank.realHeaders");
+
+interface LazyHeaders extends Headers {
+  [kIncoming]: IncomingMessage;
+  [kReal]: Headers | undefined;
+}
+
+/** A header name as the Fetch standard accepts it; anything else goes to the real Headers, which throws as it should. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function realOf(lazy: LazyHeaders): Headers {
+  let real = lazy[kReal];
+  if (real === undefined) {
+    real = new Headers();
+    const raw = lazy[kIncoming].rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i];
+      // HTTP/2 pseudo-headers (":path") are not header fields in the Fetch sense.
+      if (name.charCodeAt(0) !== 58) real.append(name, raw[i + 1]);
+    }
+    lazy[kReal] = real;
+  }
+  return real;
+}
+
+/** The values of one header in Node's raw list, joined with ", " as `Headers.get` joins them, or null. */
+export function rawHeaderValue(raw: readonly string[], name: string): string | null {
+  const key = name.toLowerCase();
+  let value: string | null = null;
+  for (let i = 0; i < raw.length; i += 2) {
+    const candidate = raw[i];
+    if (candidate.length === key.length && candidate.toLowerCase() === key) value = value === null ? raw[i + 1] : `${value}, ${raw[i + 1]}`;
+  }
+  return value;
+}
+
+function lazyGet(this: LazyHeaders, name: string): string | null {
+  const real = this[kReal];
+  if (real !== undefined || typeof name !== "string" || !TOKEN.test(name)) return (real ?? realOf(this)).get(name);
+  return rawHeaderValue(this[kIncoming].rawHeaders, name);
+}
+
+const lazyHeadersPrototype = lazyPrototype<LazyHeaders>(
+  Headers.prototype,
+  {
+    get: { value: lazyGet, writable: true, configurable: true },
+    has: {
+      value(this: LazyHeaders, name: string) {
+        return this[kReal] !== undefined ? this[kReal].has(name) : lazyGet.call(this, name) !== null;
+      },
+      writable: true,
+      configurable: true,
+    },
+  },
+  realOf,
+);
+
+export function createHeaders(incoming: IncomingMessage): Headers {
+  const lazy = Object.create(lazyHeadersPrototype) as LazyHeaders;
+  lazy[kIncoming] = incoming;
+  lazy[kReal] = undefined;
+  return lazy;
+}
+
+/** The real Headers behind a lazy one (for `new Request(url, { headers })`), or the Headers itself. */
+export function realHeaders(headers: Headers): Headers {
+  return kIncoming in headers ? realOf(headers as LazyHeaders) : headers;
+}
