@@ -38,3 +38,15 @@ test("withCharset adds a charset only to text types without one", () => {
   assert.equal(isTextType("application/ld+json"), true);
   assert.equal(isTextType("application/octet-stream"), false);
 });
+
+test("types beyond the standard set come from the full database, and both sets agree", async () => {
+  assert.equal(contentTypeFor("favicon.ico"), "image/vnd.microsoft.icon");
+  assert.equal(contentTypeFor("report.xlsx"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  const { default: standard } = await import("mime/types/standard.js");
+  const { default: full } = await import("mime");
+  for (const extensions of Object.values(standard as Record<string, string[]>)) {
+    for (const extension of extensions.map((e) => e.replace(/^\*/, ""))) {
+      assert.equal(mimeTypeFor(extension), full.getType(extension) ?? undefined, extension);
+    }
+  }
+});

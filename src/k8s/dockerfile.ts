@@ -2,7 +2,7 @@
 // a numeric non-root user, with frank itself as PID 1 so SIGTERM reaches it.
 import { RUN_AS_USER } from "./generate-manifests.js";
 
-/** A maintained LTS line of Node; frank needs Node 20.11 or later. */
+/** A maintained LTS line of Node; frank needs Node 20.19 or later (it loads an ES module with require). */
 export const NODE_IMAGE = "node:22-bookworm-slim";
 
 export interface DockerfileOptions {

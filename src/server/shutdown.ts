@@ -134,12 +134,13 @@ export class GracefulShutdown extends EventEmitter {
     const inFlight = this.#inFlight();
     for (const res of inFlight) this.#closeAfter(res);
     const running = inFlight.length;
+    // The listeners close first, so the line below is true by the time anyone reads it.
+    const closed = Promise.all(this.#servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    this.#closeIdleConnections();
     this.#log(
       `frank: stopped accepting connections; ` +
         (running === 0 ? "no requests in flight" : `waiting up to ${seconds(drainTimeoutMs)} for ${running} request${running === 1 ? "" : "s"} in flight`),
     );
-    const closed = Promise.all(this.#servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
-    this.#closeIdleConnections();
 
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(resolve, drainTimeoutMs, "timeout")));
