@@ -387,7 +387,7 @@ class Compiled {
   /** Only a bug in frank itself gets here; still answer instead of hanging the request. */
   #internalError(req: Request, error: unknown): Response {
     this.#app.logError(error, req);
-    return new Response("<h1>Internal Server Error</h1>", { status: 500, headers: { "content-type": "text/html;charset=utf-8" } });
+    return internalServerError();
   }
 
   /**
@@ -555,7 +555,7 @@ class Compiled {
     if (status >= 500) {
       this.#app.logError(error, c.req);
       if (showsExceptions(settings)) return renderErrorPage(error, c.req, { appRoot: settings.root }).then((page) => c.apply(page));
-      c.apply("<h1>Internal Server Error</h1>");
+      c.apply(statusPage(500));
       return;
     }
     if (status === 404 && showsExceptions(settings) && !(error instanceof HttpError && error.message !== statusText(404))) {
@@ -590,7 +590,7 @@ class Compiled {
     // An error handler that fails still ends in a plain 500, never a crash or a hung request.
     this.#app.logError(signal, c.req);
     c.reset(500);
-    c.apply("<h1>Internal Server Error</h1>");
+    c.apply(statusPage(500));
   }
 
   #classHandler(error: unknown): ErrorHandler | undefined {
@@ -638,6 +638,11 @@ function statusPage(status: number): string {
   return page;
 }
 
+/** The answer when frank itself fails (a bug, a middleware that throws): a 500, never a hung request. */
+function internalServerError(): Response {
+  return new Response(statusPage(500), { status: 500, headers: { "content-type": "text/html;charset=utf-8" } });
+}
+
 function statusOf(error: unknown): number {
   if (error instanceof HttpError) return error.status;
   if (error instanceof URIError) return 400; // malformed percent-encoding in a path or capture
@@ -661,7 +666,7 @@ function withoutBody(response: Response): Response {
 function guard(handler: Handler): Handler {
   const internalError = (error: unknown) => {
     console.error(error);
-    return new Response("<h1>Internal Server Error</h1>", { status: 500, headers: { "content-type": "text/html;charset=utf-8" } });
+    return internalServerError();
   };
   return (req) => {
     try {

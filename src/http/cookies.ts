@@ -1,13 +1,9 @@
-import { createRequire } from "node:module";
 import type * as CookieModule from "cookie";
 import type { SerializeOptions } from "cookie";
+import { onFirstUse } from "./on-first-use.js";
 
-// Loaded on first use (it is CommonJS): most requests carry no cookie for the app to read.
-let cookie: typeof CookieModule | undefined;
-function loadCookie(): typeof CookieModule {
-  cookie ??= createRequire(import.meta.url)("cookie") as typeof CookieModule;
-  return cookie;
-}
+// Loaded on first use: most requests carry no cookie for the app to read.
+const cookie = onFirstUse<typeof CookieModule>("cookie");
 
 export type CookieOptions = SerializeOptions;
 
@@ -25,7 +21,7 @@ export class CookieJar {
   }
 
   #all(): Record<string, string | undefined> {
-    this.#parsed ??= this.#header ? loadCookie().parse(this.#header) : {};
+    this.#parsed ??= this.#header ? cookie().parse(this.#header) : {};
     return this.#parsed;
   }
 
@@ -45,12 +41,12 @@ export class CookieJar {
   }
 
   set(name: string, value: string, options: CookieOptions = {}): void {
-    this.#outgoing.push(loadCookie().serialize(name, value, { path: "/", httpOnly: true, sameSite: "lax", ...options }));
+    this.#outgoing.push(cookie().serialize(name, value, { path: "/", httpOnly: true, sameSite: "lax", ...options }));
     this.#all()[name] = value;
   }
 
   delete(name: string, options: CookieOptions = {}): void {
-    this.#outgoing.push(loadCookie().serialize(name, "", { path: "/", ...options, expires: new Date(0), maxAge: undefined }));
+    this.#outgoing.push(cookie().serialize(name, "", { path: "/", ...options, expires: new Date(0), maxAge: undefined }));
     delete this.#all()[name];
   }
 

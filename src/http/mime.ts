@@ -2,21 +2,19 @@
  * Content types from file names and short names, via the maintained `mime` database.
  * Text-like types get `charset=utf-8`, so browsers never have to guess an encoding.
  */
-import { createRequire } from "node:module";
 import standardTypes from "mime/lite";
+import { onFirstUse } from "./on-first-use.js";
 
 /**
  * The standard types (IANA's, 460 extensions) answer almost every lookup. The full database
  * adds vendor and `x-` types (.ico, .xlsx, .tar) at about 5 MiB of memory, so it is loaded
- * (synchronously: require of an ES module, Node 20.19+) only when a name is not standard.
+ * only when a name is not standard.
  * Both agree on every standard extension (pinned by mime.test.ts).
  */
-let allTypes: typeof standardTypes | undefined;
+const allTypes = onFirstUse<{ default: typeof standardTypes }>("mime");
+
 function getType(name: string): string | null {
-  const standard = standardTypes.getType(name);
-  if (standard !== null) return standard;
-  allTypes ??= (createRequire(import.meta.url)("mime") as { default: typeof standardTypes }).default;
-  return allTypes.getType(name);
+  return standardTypes.getType(name) ?? allTypes().default.getType(name);
 }
 
 /** Types that carry text even though they are not `text/*`. */

@@ -1,14 +1,9 @@
-import { createRequire } from "node:module";
 import type QsModule from "qs";
 import { HttpError } from "./http-error.js";
+import { onFirstUse } from "./on-first-use.js";
 
-// qs and its dependencies take about 15 ms to load, a tenth of a server's start; most apps
-// start before any request has a query string. CommonJS, so it can be loaded on first use.
-let qs: typeof QsModule | undefined;
-function loadQs(): typeof QsModule {
-  qs ??= createRequire(import.meta.url)("qs") as typeof QsModule;
-  return qs;
-}
+// qs and its dependencies take about 15 ms to load; most apps start before any query string arrives.
+const qs = onFirstUse<typeof QsModule>("qs");
 
 export type QueryValue = string | QueryValue[] | { [key: string]: QueryValue };
 export type Query = Record<string, QueryValue>;
@@ -25,7 +20,7 @@ export function parseQuery(input: string): Query {
   if (input === "") return {};
   assertConsistentShapes(input);
   try {
-    return loadQs().parse(input, {
+    return qs().parse(input, {
       depth: QUERY_LIMITS.depth,
       strictDepth: true,
       parameterLimit: QUERY_LIMITS.parameters,

@@ -5,6 +5,7 @@ import { connect, type AddressInfo } from "node:net";
 import { once } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Handler } from "../http/types.js";
+import { bufferedResponse } from "../http/buffered-response.js";
 import { HttpError } from "../http/http-error.js";
 import { toNodeListener, type NodeListenerOptions } from "./node-adapter.js";
 
@@ -235,6 +236,8 @@ test("bad input gets a 4xx and the server keeps serving", async () => {
 
   const badHost = await raw(server.port, "GET / HTTP/1.1\r\nHost: a/b@c\r\nConnection: close\r\n\r\n");
   assert.match(badHost, /^HTTP\/1\.1 400 /);
+  const twoHosts = await raw(server.port, "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n");
+  assert.match(twoHosts, /^HTTP\/1\.1 400 /, "two Host headers are not one request target");
   const asterisk = await raw(server.port, "OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   assert.match(asterisk, /^HTTP\/1\.1 400 /);
   await ok();
@@ -263,6 +266,22 @@ test("errors: a throw is a 500 that is logged, an HttpError keeps its status, a 
   assert.equal(await teapot.text(), "short and stout\n");
   assert.equal(logged.length, 3);
   assert.match(String(logged[2]), /returned a string \(just a string\) instead of a Response/);
+  assert.equal(await (await fetch(server.url)).text(), "fine");
+});
+
+test("a header Node refuses to write is a logged 500 for a buffered answer too, and the server keeps serving", async () => {
+  const logged: unknown[] = [];
+  await using server = await listen(
+    (req) =>
+      new URL(req.url).pathname === "/bad"
+        ? bufferedResponse({ status: 200, headers: { "x-bad": "line\nbreak" }, setCookies: [], body: "never sent" })
+        : new Response("fine"),
+    { onError: (error) => logged.push(error) },
+  );
+  const bad = await fetch(server.url + "/bad");
+  assert.equal(bad.status, 500);
+  assert.equal(await bad.text(), "Internal Server Error\n");
+  assert.equal((logged[0] as NodeJS.ErrnoException).code, "ERR_INVALID_CHAR");
   assert.equal(await (await fetch(server.url)).text(), "fine");
 });
 

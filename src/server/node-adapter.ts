@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Handler } from "../http/types.js";
-import { bufferedParts } from "../http/buffered-response.js";
 import { HttpError, statusText } from "../http/http-error.js";
 import { responseSent } from "../http/response-sent.js";
 import { createRequest } from "./node-request.js";
 import { requestUrl } from "./request-url.js";
-import { writeBuffered, writeResponse } from "./write-response.js";
+import { writeResponse } from "./write-response.js";
 
 export interface NodeListenerOptions {
   /** Called with every error the handler throws or a response body raises; default: console.error. */
@@ -62,20 +61,27 @@ export function toNodeListener(handler: Handler, options: NodeListenerOptions = 
       fail(res, request, new TypeError(`the handler returned ${describe(response)} instead of a Response`));
       return;
     }
-    const buffered = bufferedParts(response);
-    if (buffered !== undefined) {
-      // A whole body (a frank App's usual answer) is written now, without a promise.
-      const bytes = writeBuffered(res, buffered, request.method);
-      responseSent(response, bytes, !res.writableEnded);
+    let written: number | Promise<number>;
+    try {
+      written = writeResponse(res, response, request.method);
+    } catch (error) {
+      writeFailed(res, request, response, error);
       return;
     }
-    writeResponse(res, response, request.method).then(
-      (bytes) => responseSent(response, bytes, !res.writableEnded),
-      (error) => {
-        responseSent(response, 0, true);
-        fail(res, request, error);
-      },
-    );
+    // A whole body was written at once (a number); a streamed one reports when it is done.
+    if (typeof written === "number") responseSent(response, written, !res.writableEnded);
+    else {
+      written.then(
+        (bytes) => responseSent(response, bytes, !res.writableEnded),
+        (error) => writeFailed(res, request, response, error),
+      );
+    }
+  }
+
+  /** Writing failed (an invalid header, a body stream that errored): the response is abandoned. */
+  function writeFailed(res: ServerResponse, request: Request, response: Response, error: unknown): void {
+    responseSent(response, 0, true);
+    fail(res, request, error);
   }
 
   return (req, res) => {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
+import { rawHeaderValue } from "./node-headers.js";
 
 /**
  * The absolute URL of a Node request, as `new URL()` would write it, or undefined when the
@@ -35,14 +36,12 @@ function parsedUrl(candidate: string): string | undefined {
   }
 }
 
-/** The Host header, read from rawHeaders so Node does not build `req.headers` for it. */
+/**
+ * The Host header, read from rawHeaders so Node does not build `req.headers` for it. Two Host
+ * headers come back joined ("a, b"), which no URL accepts: a 400, as RFC 9112 asks.
+ */
 function hostHeader(req: IncomingMessage): string | undefined {
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i];
-    if (name.length === 4 && name.toLowerCase() === "host") return raw[i + 1];
-  }
-  return req.headers[":authority"] as string | undefined;
+  return rawHeaderValue(req.rawHeaders, "host") ?? (req.headers[":authority"] as string | undefined);
 }
 
 /** The address the request came in on, for a request without Host (HTTP/1.0). */

@@ -36,8 +36,8 @@ function bodySource(response: Response): string | Uint8Array | undefined {
   return typeof source === "string" || source instanceof Uint8Array ? source : undefined;
 }
 
-/** A buffered response (a frank App's usual answer): plain headers and a whole body, one write. Returns the body bytes written. */
-export function writeBuffered(res: ServerResponse, { status, headers, setCookies, body }: BufferedParts, method: string | undefined): number {
+/** A buffered response: plain headers and a whole body, one write. Returns the body bytes written. */
+function writeBuffered(res: ServerResponse, { status, headers, setCookies, body }: BufferedParts, method: string | undefined): number {
   const flat: string[] = [];
   for (const name in headers) flat.push(name, headers[name]);
   for (const cookie of setCookies) flat.push("set-cookie", cookie);
@@ -89,15 +89,24 @@ function drained(res: ServerResponse): Promise<void> {
 }
 
 /**
- * Sends a Web Response through a Node ServerResponse. A body that arrives as one chunk
- * (what `new Response(string | bytes)` gives) goes out with Content-Length in one write;
- * anything longer is streamed chunk by chunk, waiting for 'drain' when the socket is full.
- * When the client goes away the body stream is cancelled, so its producer can stop.
- * Resolves to the number of body bytes written.
+ * Sends a Web Response through a Node ServerResponse and tells how many body bytes went out.
+ * A buffered response (a frank App's usual answer) is written at once and the count returned
+ * as a number, without a promise; may throw (an invalid header value, say). Anything else
+ * resolves to the count once written (see writeStreamable).
  */
-export async function writeResponse(res: ServerResponse, response: Response, method: string | undefined): Promise<number> {
+export function writeResponse(res: ServerResponse, response: Response, method: string | undefined): number | Promise<number> {
   const buffered = bufferedParts(response);
   if (buffered !== undefined) return writeBuffered(res, buffered, method);
+  return writeStreamable(res, response, method);
+}
+
+/**
+ * A body that arrives as one chunk (what `new Response(string | bytes)` gives) goes out with
+ * Content-Length in one write; anything longer is streamed chunk by chunk, waiting for 'drain'
+ * when the socket is full. When the client goes away the body stream is cancelled, so its
+ * producer can stop.
+ */
+async function writeStreamable(res: ServerResponse, response: Response, method: string | undefined): Promise<number> {
   const status = response.status;
   const headers = flatHeaders(response.headers);
   const body = response.body;
