@@ -39,7 +39,20 @@ for (const scenario of scenarios) {
   const port = await freePort();
   const server = await startServer({
     command: process.execPath,
-    args: ["--cpu-prof", "--cpu-prof-dir", dir, FRANK_BIN, FRANK_APP, "-p", String(port), "-E", "production", "-q", "--access-log", "off"],
+    args: [
+      "--cpu-prof",
+      "--cpu-prof-dir",
+      dir,
+      FRANK_BIN,
+      FRANK_APP,
+      "-p",
+      String(port),
+      "-E",
+      "production",
+      "-q",
+      "--access-log",
+      "off",
+    ],
     env: { HOST: "127.0.0.1" },
     cpu: pinned ? 1 : undefined,
     port,
@@ -49,7 +62,13 @@ for (const scenario of scenarios) {
   let rps = 0;
   try {
     await measure(server, scenario, { seconds: 1, connections: 50, loadCpu: pinned ? 0 : undefined });
-    rps = (await measure(server, scenario, { seconds: Number(values.seconds), connections: 50, loadCpu: pinned ? 0 : undefined })).requestsPerSecond;
+    rps = (
+      await measure(server, scenario, {
+        seconds: Number(values.seconds),
+        connections: 50,
+        loadCpu: pinned ? 0 : undefined,
+      })
+    ).requestsPerSecond;
   } finally {
     await stopServer(server); // SIGTERM: frank exits cleanly, and V8 writes the profile
   }
@@ -65,11 +84,15 @@ for (const scenario of scenarios) {
   const { file, times } = busiest;
   const row = (t: (typeof times)[number]) =>
     `| ${t.functionName} | ${t.location.startsWith("/") ? relative(ROOT, t.location) : t.location} | ${(t.share * 100).toFixed(1)}% |`;
-  console.log(`\n### ${scenario.name} (${Math.round(rps).toLocaleString("en-US")} req/s under the profiler) — ${relative(ROOT, file)}\n`);
+  console.log(
+    `\n### ${scenario.name} (${Math.round(rps).toLocaleString("en-US")} req/s under the profiler) — ${relative(ROOT, file)}\n`,
+  );
   console.log("All code, by self time (share of busy samples):\n\n| function | where | self |\n|---|---|--:|");
   for (const t of times.slice(0, top)) console.log(row(t));
   const own = times.filter((t) => t.location.startsWith(join(ROOT, "src/")));
   const ownShare = own.reduce((sum, t) => sum + t.share, 0);
-  console.log(`\nfrank's own code (src/), ${(ownShare * 100).toFixed(1)}% of samples:\n\n| function | where | self |\n|---|---|--:|`);
+  console.log(
+    `\nfrank's own code (src/), ${(ownShare * 100).toFixed(1)}% of samples:\n\n| function | where | self |\n|---|---|--:|`,
+  );
   for (const t of own.slice(0, top)) console.log(row(t));
 }

@@ -32,20 +32,28 @@ function table(size: number, prefix: string): Table {
     routes.push({ path: `${prefix}/page${i}/about`, kind: "static", id: routes.length });
     routes.push({ path: `${prefix}/res${i}/:id/items/:item`, kind: "param", id: routes.length });
   }
-  const picks = [0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1].map((at) => Math.min(size / 2 - 1, Math.floor((at * size) / 2)));
+  const picks = [0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9, 1].map((at) =>
+    Math.min(size / 2 - 1, Math.floor((at * size) / 2)),
+  );
   return {
     label: `${size} routes${prefix === "" ? "" : `, all under ${prefix}`}`,
     routes,
     lookups: {
       static: picks.map((i) => ({ path: `${prefix}/page${i}/about`, id: 2 * i, params: {} })),
-      param: picks.map((i) => ({ path: `${prefix}/res${i}/${1000 + i}/items/x${i}`, id: 2 * i + 1, params: { id: `${1000 + i}`, item: `x${i}` } })),
+      param: picks.map((i) => ({
+        path: `${prefix}/res${i}/${1000 + i}/items/x${i}`,
+        id: 2 * i + 1,
+        params: { id: `${1000 + i}`, item: `x${i}` },
+      })),
     },
   };
 }
 
 type Lookup = (path: string) => unknown;
 
-function routers(routes: Table["routes"]): Record<string, { lookup: Lookup; check: (path: string) => [number, Record<string, string>] }> {
+function routers(
+  routes: Table["routes"],
+): Record<string, { lookup: Lookup; check: (path: string) => [number, Record<string, string>] }> {
   const frank = new Router<number>();
   const fmw = FindMyWay();
   const hono = new RegExpRouter<number>();
@@ -119,4 +127,6 @@ const line = (row: string[]) => `| ${row.map((cell, column) => cell.padEnd(width
 console.log(line(rows[0]));
 console.log(`|${widths.map((width) => "-".repeat(width + 2)).join("|")}|`);
 for (const row of rows.slice(1)) console.log(line(row));
-console.log(`\nnode ${process.version}; averages from mitata; lower is better; goal: frank within 1.5x of find-my-way at 1,000 routes`);
+console.log(
+  `\nnode ${process.version}; averages from mitata; lower is better; goal: frank within 1.5x of find-my-way at 1,000 routes`,
+);

@@ -13,7 +13,14 @@ import { parseOptions } from "./lib/options.js";
 import { ask, freePort, startServer, stopServer, type Server } from "./lib/processes.js";
 import { markdown } from "./lib/report.js";
 import {
-  STARTUP_FRANK_COMPILED, STARTUP_FRANK_LAUNCHER, STARTUP_FRANK_LAUNCHER_COLD, STARTUP_FRANK_LAUNCHER_SRC, STARTUP_NODE_HTTP, cells, goals, type Results,
+  STARTUP_FRANK_COMPILED,
+  STARTUP_FRANK_LAUNCHER,
+  STARTUP_FRANK_LAUNCHER_COLD,
+  STARTUP_FRANK_LAUNCHER_SRC,
+  STARTUP_NODE_HTTP,
+  cells,
+  goals,
+  type Results,
 } from "./lib/results.js";
 import { POST_CHECK_BODY, SCENARIOS, type Scenario } from "./lib/scenarios.js";
 import { writeFixtures } from "./lib/fixtures.js";
@@ -105,14 +112,18 @@ try {
       for (const scenario of scenarios.filter((s) => takesPart(target, s))) {
         const answer = await ask(port, scenario.path, scenario.name === "post-json" ? POST_CHECK_BODY : undefined);
         const problem = scenario.check(answer);
-        if (problem) wrongAnswers.push({ target: target.name, scenario: scenario.name, problem: `wrong answer: ${problem}` });
+        if (problem)
+          wrongAnswers.push({ target: target.name, scenario: scenario.name, problem: `wrong answer: ${problem}` });
         else valid.add(scenario.name);
       }
       running.push({ target, server, launch, valid });
       log(`Started ${target.name} (pid ${server.pid}, port ${port}, ${Math.round(server.startupMs)} ms)`);
     } catch (error) {
       launch.cleanup?.();
-      skipped.push({ target: target.name, reason: `did not start: ${(error as Error).message.split("\n").slice(0, 6).join(" | ")}` });
+      skipped.push({
+        target: target.name,
+        reason: `did not start: ${(error as Error).message.split("\n").slice(0, 6).join(" | ")}`,
+      });
       log(`Skipping ${target.name}: ${(error as Error).message}`);
     }
   }
@@ -127,7 +138,11 @@ try {
       return await measure(r.server, scenario, settings);
     } catch (error) {
       r.valid.delete(scenario.name);
-      wrongAnswers.push({ target: r.target.name, scenario: scenario.name, problem: `wrk failed: ${(error as Error).message.split("\n")[0]}` });
+      wrongAnswers.push({
+        target: r.target.name,
+        scenario: scenario.name,
+        problem: `wrk failed: ${(error as Error).message.split("\n")[0]}`,
+      });
       log(`${r.target.name} ${scenario.name}: ${(error as Error).message}\n${r.server.output()}`);
       return undefined;
     }
@@ -150,12 +165,22 @@ try {
 
   if (options.footprint) {
     // Quick runs keep to what the goals compare: frank and node:http.
-    const measured = (t: Target) => t.node && !skipped.some((s) => s.target === t.name) && (options.mode === "full" || t.name === "frank" || t.name === BASELINE);
+    const measured = (t: Target) =>
+      t.node &&
+      !skipped.some((s) => s.target === t.name) &&
+      (options.mode === "full" || t.name === "frank" || t.name === BASELINE);
     const variants = [...selected.filter(measured), ...compiledVariants()];
     log(`Footprint: idle RSS, RSS after ${options.footprintRequests.toLocaleString("en-US")} requests...`);
     for (const variant of variants) {
       try {
-        footprints.push(await footprint(variant, { serverCpu, requests: options.footprintRequests, connections: options.connections, settleMs: 1000 }));
+        footprints.push(
+          await footprint(variant, {
+            serverCpu,
+            requests: options.footprintRequests,
+            connections: options.connections,
+            settleMs: 1000,
+          }),
+        );
       } catch (error) {
         log(`Footprint of ${variant.name} failed: ${(error as Error).message}`);
       }
@@ -170,12 +195,18 @@ try {
 function compiledVariants(): Variant[] {
   const nodeHttp = compileNodeHttp();
   const variants: Variant[] = [
-    { name: STARTUP_NODE_HTTP, launch: (port) => ({ command: process.execPath, args: [nodeHttp], env: { PORT: String(port) } }) },
+    {
+      name: STARTUP_NODE_HTTP,
+      launch: (port) => ({ command: process.execPath, args: [nodeHttp], env: { PORT: String(port) } }),
+    },
   ];
   if (selected.some((t) => t.name === "frank") && !skipped.some((s) => s.target === "frank")) {
     const compiled = compileFrank();
     if ("entry" in compiled) {
-      variants.push({ name: STARTUP_FRANK_COMPILED, launch: (port) => ({ command: process.execPath, args: [compiled.entry], env: { PORT: String(port) } }) });
+      variants.push({
+        name: STARTUP_FRANK_COMPILED,
+        launch: (port) => ({ command: process.execPath, args: [compiled.entry], env: { PORT: String(port) } }),
+      });
     } else {
       log(`The compiled frank app is not measured: ${compiled.missing}`);
     }
@@ -190,7 +221,10 @@ async function measureStartup(): Promise<StartupResult[]> {
     variants.push({ name: STARTUP_FRANK_LAUNCHER_SRC, launch: frank.launch });
     const app = frankAppImportingDist();
     if ("file" in app) {
-      const launch = (port: number): Launch => ({ ...frank.launch(port), args: [FRANK_BIN, relative(ROOT, app.file), "-p", String(port), "-E", "production", "-q"] });
+      const launch = (port: number): Launch => ({
+        ...frank.launch(port),
+        args: [FRANK_BIN, relative(ROOT, app.file), "-p", String(port), "-E", "production", "-q"],
+      });
       variants.push({ name: STARTUP_FRANK_LAUNCHER, launch });
       variants.push({
         name: STARTUP_FRANK_LAUNCHER_COLD,
@@ -198,7 +232,11 @@ async function measureStartup(): Promise<StartupResult[]> {
           // A temporary folder of its own: no bundle kept from an earlier start.
           const tmp = mkdtempSync(join(tmpdir(), "frank-bench-cold-"));
           const warm = launch(port);
-          return { ...warm, env: { ...warm.env, TMPDIR: tmp }, cleanup: () => rmSync(tmp, { recursive: true, force: true }) };
+          return {
+            ...warm,
+            env: { ...warm.env, TMPDIR: tmp },
+            cleanup: () => rmSync(tmp, { recursive: true, force: true }),
+          };
         },
       });
     } else {

@@ -44,14 +44,17 @@ writeFileSync(
     "}",
     "",
     "export async function createOrder(form) {",
-    "  const order = { customer: form.get(\"customer\") };",
+    '  const order = { customer: form.get("customer") };',
     "  const total = orderTotal(order);",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a line of the JavaScript file the test writes
     "  return `Order for ${order.customer}: ${total}`;",
     "}",
     "",
   ].join("\n"),
 );
-const { createOrder } = (await import(pathToFileURL(join(appDir, "orders.mjs")).href)) as { createOrder(form: FormData): Promise<string> };
+const { createOrder } = (await import(pathToFileURL(join(appDir, "orders.mjs")).href)) as {
+  createOrder(form: FormData): Promise<string>;
+};
 
 const FORM_PAGE = `<!doctype html><title>New order</title>
 <form method="post" action="/orders?ref=newsletter&amp;access_token=tok_SECRET_QUERY">
@@ -61,7 +64,8 @@ const FORM_PAGE = `<!doctype html><title>New order</title>
 
 const app: Handler = async (req) => {
   const { pathname } = new URL(req.url);
-  if (req.method === "GET" && pathname === "/orders/new") return new Response(FORM_PAGE, { headers: { "content-type": "text/html;charset=utf-8" } });
+  if (req.method === "GET" && pathname === "/orders/new")
+    return new Response(FORM_PAGE, { headers: { "content-type": "text/html;charset=utf-8" } });
   if (req.method === "POST" && pathname === "/orders") return new Response(await createOrder(await req.formData()));
   return renderNotFoundPage(req, ROUTES);
 };
@@ -97,7 +101,15 @@ before(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   mkdirSync(OUTPUT, { recursive: true });
 });
@@ -124,31 +136,44 @@ async function horizontalOverflow(page: Page): Promise<number> {
 test("the development error page after a real form post", { skip: missing }, async () => {
   const page = await newPage();
   await page.goto(`${base}/orders/new`);
-  const [response] = await Promise.all([page.waitForResponse((r) => r.url().includes("/orders?")), page.click("#submit")]);
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().includes("/orders?")),
+    page.click("#submit"),
+  ]);
   assert.equal(response.status(), 500);
   await page.waitForLoadState("load");
 
   assert.equal(await page.textContent(".kicker"), "TypeError");
-  assert.match((await page.textContent("#error-message")) ?? "", /order\.lines is not iterable|Cannot read properties of undefined/);
+  assert.match(
+    (await page.textContent("#error-message")) ?? "",
+    /order\.lines is not iterable|Cannot read properties of undefined/,
+  );
   assert.match((await page.textContent(".where")) ?? "", /in orderTotal at orders\.mjs:4/);
   // The app's frames stand out, each with its source and the failing line marked.
   const appFrames = page.locator("#backtrace .frame.app");
   // (This test's own server code is outside frank's src/ too, so its frames follow.)
   assert.deepEqual((await appFrames.locator(".fn").allTextContents()).slice(0, 2), ["orderTotal", "createOrder"]);
-  assert.match((await appFrames.first().locator(".l.current").textContent()) ?? "", /4\s+for \(const line of order\.lines\)/);
+  assert.match(
+    (await appFrames.first().locator(".l.current").textContent()) ?? "",
+    /4\s+for \(const line of order\.lines\)/,
+  );
   assert.equal(await appFrames.first().evaluate((el) => getComputedStyle(el).borderLeftColor), "rgb(209, 36, 47)");
   // frank's and Node's frames are folded away.
   assert.ok((await page.locator("#backtrace details.others").count()) >= 1);
   assert.equal(await page.locator("#backtrace details.others[open]").count(), 0);
   // The request, with its form and cookies, secrets masked.
   const request = page.locator("#request");
-  assert.match((await request.locator("h2").textContent()) ?? "", /POST .*\/orders\?ref=newsletter&access_token=\[masked\]/);
+  assert.match(
+    (await request.locator("h2").textContent()) ?? "",
+    /POST .*\/orders\?ref=newsletter&access_token=\[masked\]/,
+  );
   assert.equal(await request.locator("tr:has(th:text-is('customer')) td").textContent(), "Ada Lovelace");
   assert.equal(await request.locator("tr:has(th:text-is('password')) td").textContent(), "[masked]");
   assert.equal(await request.locator("tr:has(th:text-is('frank.session')) td").first().textContent(), "[masked]");
   assert.equal(await request.locator("tr:has(th:text-is('theme')) td").textContent(), "dark");
   const text = (await page.textContent("body")) ?? "";
-  for (const secret of ["hunter2-SECRET", "SESSION_SECRET_VALUE", "tok_SECRET_QUERY"]) assert.ok(!text.includes(secret), `${secret} is on the page`);
+  for (const secret of ["hunter2-SECRET", "SESSION_SECRET_VALUE", "tok_SECRET_QUERY"])
+    assert.ok(!text.includes(secret), `${secret} is on the page`);
 
   assert.equal(await horizontalOverflow(page), 0, "the page scrolls sideways at 1280px");
   await page.screenshot({ path: join(OUTPUT, "dev-error-page.png"), fullPage: true });
@@ -161,7 +186,10 @@ test("the development 404 page", { skip: missing }, async () => {
   assert.equal(response?.status(), 404);
   assert.equal(response?.headers()["x-cascade"], "pass");
   assert.equal(await page.textContent("#not-found-message"), "No route matches GET /orders");
-  assert.equal(await page.textContent("#suggestion pre.code"), 'app.get("/orders", (c) => {\n  return "Hello from /orders";\n});');
+  assert.equal(
+    await page.textContent("#suggestion pre.code"),
+    'app.get("/orders", (c) => {\n  return "Hello from /orders";\n});',
+  );
   assert.equal(await page.locator("#routes tr").count(), ROUTES.length);
   assert.equal(await page.textContent("#routes tr.near"), "POST/orderssame path, other method");
   assert.equal(await horizontalOverflow(page), 0, "the page scrolls sideways at 1280px");

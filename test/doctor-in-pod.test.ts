@@ -29,7 +29,11 @@ async function doctorInPod(pod: Pod, args: string[], env: NodeJS.ProcessEnv = PO
 }
 
 /** frank's own launcher code (serve(), as `frank serve` uses it) in the pod, until its output matches `until`. */
-async function frankInPod(pod: Pod, env: NodeJS.ProcessEnv, until: RegExp): Promise<{ child: ChildProcess; output: string }> {
+async function frankInPod(
+  pod: Pod,
+  env: NodeJS.ProcessEnv,
+  until: RegExp,
+): Promise<{ child: ChildProcess; output: string }> {
   const script = `import(${JSON.stringify(`${ROOT}src/server/serve.ts`)}).then((m) => m.serve(() => new Response("ok")))`;
   const child = pod.spawn(process.execPath, ["--import", "tsx", "-e", script], { env, cwd: ROOT });
   let output = "";
@@ -93,18 +97,29 @@ describe("frank doctor in a pod", { skip }, () => {
       const report = JSON.parse(result.stdout) as DoctorReport;
       const listener = report.listeners.find((entry) => entry.port === PORT);
       assert.deepEqual(
-        { address: listener?.address, loopback: listener?.loopback, pid: listener?.owner?.pid, program: listener?.owner?.program },
+        {
+          address: listener?.address,
+          loopback: listener?.loopback,
+          pid: listener?.owner?.pid,
+          program: listener?.owner?.program,
+        },
         { address: "127.0.0.1", loopback: true, pid: server.pid, program: "node" },
       );
       assert.deepEqual(
         report.reachability.map((probe) => [probe.address, probe.outcome]).sort(),
-        [[pod.ipv4, "refused"], [pod.ipv6, "refused"]].sort(),
+        [
+          [pod.ipv4, "refused"],
+          [pod.ipv6, "refused"],
+        ].sort(),
       );
       assert.equal(
         report.verdict,
         "listening on 127.0.0.1:8080 only: the Service and the Ingress cannot reach it; start with --host :: or unset HOST",
       );
-      assert.deepEqual(report.findings.map((finding) => finding.code), ["loopback-only"]);
+      assert.deepEqual(
+        report.findings.map((finding) => finding.code),
+        ["loopback-only"],
+      );
       // The doctor's verdict is what a Service really gets.
       assert.notEqual(await connectFromOutside(pod.ipv4!), "connected");
 
@@ -127,7 +142,10 @@ describe("frank doctor in a pod", { skip }, () => {
       assert.deepEqual(report.findings, []);
       assert.deepEqual(
         report.reachability.map((probe) => [probe.address, probe.outcome]).sort(),
-        [[pod.ipv4, "connected"], [pod.ipv6, "connected"]].sort(),
+        [
+          [pod.ipv4, "connected"],
+          [pod.ipv6, "connected"],
+        ].sort(),
       );
       assert.match(report.verdict, /^listening on :::8080, reachable at .*: a Service can reach it$/);
       assert.equal(report.config?.host.kind, "all");
@@ -145,7 +163,10 @@ describe("frank doctor in a pod", { skip }, () => {
       const result = await doctorInPod(pod, ["--json"]);
       assert.equal(result.code, 0, result.stdout);
       const report = JSON.parse(result.stdout) as DoctorReport;
-      assert.deepEqual(report.findings.map((finding) => [finding.code, finding.severity]), [["partly-reachable", "warning"]]);
+      assert.deepEqual(
+        report.findings.map((finding) => [finding.code, finding.severity]),
+        [["partly-reachable", "warning"]],
+      );
       assert.equal(await connectFromOutside(pod.ipv6!), "ECONNREFUSED");
     } finally {
       server.kill();
@@ -156,17 +177,27 @@ describe("frank doctor in a pod", { skip }, () => {
     const result = await doctorInPod(pod, ["--json"], { ...POD_ENV, HOST: "127.0.0.1" });
     assert.equal(result.code, 1, result.stderr);
     const report = JSON.parse(result.stdout) as DoctorReport;
-    assert.deepEqual(report.findings.map((finding) => finding.code).sort(), ["host-loopback-in-container", "nothing-listens"]);
+    assert.deepEqual(report.findings.map((finding) => finding.code).sort(), [
+      "host-loopback-in-container",
+      "nothing-listens",
+    ]);
   });
 
   test("the seed story with frank: HOST=127.0.0.1 in the pod, the banner warns, the doctor agrees; unset, all is well", async () => {
-    const loopback = await frankInPod(pod, { ...POD_ENV, HOST: "127.0.0.1" }, /WARNING: listening on loopback only.*\n/);
+    const loopback = await frankInPod(
+      pod,
+      { ...POD_ENV, HOST: "127.0.0.1" },
+      /WARNING: listening on loopback only.*\n/,
+    );
     try {
       assert.match(loopback.output, /host 127\.0\.0\.1 \(loopback only\) from HOST/);
       const result = await doctorInPod(pod, ["--json"], { ...POD_ENV, HOST: "127.0.0.1" });
       assert.equal(result.code, 1);
       const report = JSON.parse(result.stdout) as DoctorReport;
-      assert.deepEqual(report.findings.map((finding) => finding.code), ["loopback-only", "host-loopback-in-container"]);
+      assert.deepEqual(
+        report.findings.map((finding) => finding.code),
+        ["loopback-only", "host-loopback-in-container"],
+      );
       assert.equal(report.listeners.find((entry) => entry.port === PORT)?.owner?.pid, loopback.child.pid);
     } finally {
       loopback.child.kill("SIGKILL");
@@ -178,7 +209,10 @@ describe("frank doctor in a pod", { skip }, () => {
       const result = await doctorInPod(pod, ["--json"]);
       assert.equal(result.code, 0, result.stdout);
       const report = JSON.parse(result.stdout) as DoctorReport;
-      assert.deepEqual(report.listeners.filter((entry) => entry.port === PORT).map((entry) => entry.address), ["::"]);
+      assert.deepEqual(
+        report.listeners.filter((entry) => entry.port === PORT).map((entry) => entry.address),
+        ["::"],
+      );
       assert.deepEqual(report.findings, []);
     } finally {
       fixed.child.kill("SIGKILL");

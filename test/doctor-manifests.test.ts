@@ -50,13 +50,31 @@ describe("frank doctor -f", () => {
     assert.equal(report.objects, 3);
     assert.equal(report.ok, false);
     assert.deepEqual(
-      report.findings.map((finding) => [finding.severity, finding.code, finding.object, finding.path, finding.location]),
-      [["error", "service-selector-matches-nothing", { kind: "Service", namespace: "default", name: "shop" }, "spec.selector", "-:36"]],
+      report.findings.map((finding) => [
+        finding.severity,
+        finding.code,
+        finding.object,
+        finding.path,
+        finding.location,
+      ]),
+      [
+        [
+          "error",
+          "service-selector-matches-nothing",
+          { kind: "Service", namespace: "default", name: "shop" },
+          "spec.selector",
+          "-:36",
+        ],
+      ],
     );
   });
 
   test("kubectl output with ReplicaSets and Pods reports a mistake once, for the Deployment", async () => {
-    const result = await doctor(["-f", join(CORPUS, "broken", "readiness-probe-missing.kubectl-list-with-pods.yaml"), "--json"]);
+    const result = await doctor([
+      "-f",
+      join(CORPUS, "broken", "readiness-probe-missing.kubectl-list-with-pods.yaml"),
+      "--json",
+    ]);
     const report = JSON.parse(result.stdout) as { objects: number; findings: Finding[] };
     assert.equal(report.objects, 5);
     assert.deepEqual(
@@ -67,8 +85,10 @@ describe("frank doctor -f", () => {
 
   test("a directory and several -f are read together", async () => {
     const result = await doctor([
-      "-f", join(CORPUS, "clean", "frank-app.yaml"),
-      "-f", join(CORPUS, "clean", "json-document.json"),
+      "-f",
+      join(CORPUS, "clean", "frank-app.yaml"),
+      "-f",
+      join(CORPUS, "clean", "json-document.json"),
     ]);
     assert.equal(result.code, 0, result.stdout);
     assert.equal(result.stdout, "No Bad-Gateway causes found in 5 objects.\n");

@@ -10,7 +10,12 @@ import { parseAllDocuments } from "yaml";
 import { run as doctor } from "../src/cli/doctor-command.js";
 import { run as k8s } from "../src/cli/k8s-command.js";
 import { type JsonObject, isObject } from "../src/k8s/json-access.js";
-import { MINIMUM_GRACE_PERIOD_SECONDS, SchemaValidationError, generateManifests, validateAgainstSchema } from "../src/k8s/index.js";
+import {
+  MINIMUM_GRACE_PERIOD_SECONDS,
+  SchemaValidationError,
+  generateManifests,
+  validateAgainstSchema,
+} from "../src/k8s/index.js";
 import { resolveServerConfig } from "../src/server/config.js";
 import { commandIo } from "./support/command-io.js";
 
@@ -27,8 +32,22 @@ function documents(yamlText: string): JsonObject[] {
 }
 
 const ALL_FLAGS = [
-  "--name", "shop", "--image", "registry.example/shop:1.0", "--replicas", "3", "--namespace", "store",
-  "--ingress-host", "shop.example", "--ingress-class", "nginx", "--tls-secret", "shop-tls", "--pdb", "--hpa",
+  "--name",
+  "shop",
+  "--image",
+  "registry.example/shop:1.0",
+  "--replicas",
+  "3",
+  "--namespace",
+  "store",
+  "--ingress-host",
+  "shop.example",
+  "--ingress-class",
+  "nginx",
+  "--tls-secret",
+  "shop-tls",
+  "--pdb",
+  "--hpa",
 ];
 
 describe("frank k8s", () => {
@@ -51,11 +70,14 @@ describe("frank k8s", () => {
     const spec = (deployment!.spec as JsonObject).template as JsonObject;
     const container = ((spec.spec as JsonObject).containers as JsonObject[])[0]!;
     (container.ports as JsonObject[])[0]!.containerPort = "8080";
-    assert.throws(() => validateAgainstSchema(deployment!), (error: unknown) => {
-      assert.ok(error instanceof SchemaValidationError);
-      assert.match(error.message, /containerPort must be integer/);
-      return true;
-    });
+    assert.throws(
+      () => validateAgainstSchema(deployment!),
+      (error: unknown) => {
+        assert.ok(error instanceof SchemaValidationError);
+        assert.match(error.message, /containerPort must be integer/);
+        return true;
+      },
+    );
   });
 
   test("the ports, probes, environment and grace period agree with the launcher", async () => {
@@ -67,7 +89,10 @@ describe("frank k8s", () => {
     assert.deepEqual(ingress.spec.rules[0].http.paths[0].backend.service, { name: "shop", port: { name: "http" } });
     assert.deepEqual(
       [container.readinessProbe.httpGet, container.livenessProbe.httpGet],
-      [{ path: "/readyz", port: "http" }, { path: "/livez", port: "http" }],
+      [
+        { path: "/readyz", port: "http" },
+        { path: "/livez", port: "http" },
+      ],
     );
     assert.ok(pod.terminationGracePeriodSeconds > MINIMUM_GRACE_PERIOD_SECONDS);
     assert.equal(pod.enableServiceLinks, false);
@@ -81,7 +106,9 @@ describe("frank k8s", () => {
     assert.equal(deployment.spec.replicas, undefined, "with --hpa the autoscaler owns the replica count");
 
     // What frank itself makes of this environment inside the pod.
-    const env = Object.fromEntries(container.env.map((variable: { name: string; value: string }) => [variable.name, variable.value]));
+    const env = Object.fromEntries(
+      container.env.map((variable: { name: string; value: string }) => [variable.name, variable.value]),
+    );
     const config = resolveServerConfig({
       env: { ...env, KUBERNETES_SERVICE_HOST: "198.18.255.1" },
       probe: { hasIPv6: () => true, fileExists: () => false, readFile: () => undefined },
@@ -97,7 +124,13 @@ describe("frank k8s", () => {
     const result = await k8sOutput([...ALL_FLAGS, "app.ts", "-o", directory]);
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(readdirSync(directory).sort(), [
-      "Dockerfile", "Dockerfile.dockerignore", "deployment.yaml", "hpa.yaml", "ingress.yaml", "pdb.yaml", "service.yaml",
+      "Dockerfile",
+      "Dockerfile.dockerignore",
+      "deployment.yaml",
+      "hpa.yaml",
+      "ingress.yaml",
+      "pdb.yaml",
+      "service.yaml",
     ]);
     const checked = commandIo();
     assert.equal(await doctor(["-f", directory], checked.io), 0, checked.out());
@@ -110,7 +143,16 @@ describe("frank k8s", () => {
   });
 
   test("the Dockerfile is multi-stage, runs as a numeric non-root user, and starts frank in exec form", async () => {
-    const result = await k8sOutput(["--name", "shop", "--image", "registry.example/shop:1.0", "--port", "9000", "--dockerfile", "server.ts"]);
+    const result = await k8sOutput([
+      "--name",
+      "shop",
+      "--image",
+      "registry.example/shop:1.0",
+      "--port",
+      "9000",
+      "--dockerfile",
+      "server.ts",
+    ]);
     assert.equal(result.code, 0);
     const dockerfile = result.stdout;
     assert.equal(dockerfile.match(/^FROM /gm)?.length, 2);
@@ -123,10 +165,15 @@ describe("frank k8s", () => {
   });
 
   test("the generated manifests use the port given with --port everywhere it appears", async () => {
-    const [deployment] = documents((await k8sOutput(["--name", "api", "--image", "registry.example/api:2", "--port", "9000"])).stdout) as any[];
+    const [deployment] = documents(
+      (await k8sOutput(["--name", "api", "--image", "registry.example/api:2", "--port", "9000"])).stdout,
+    ) as any[];
     const [container] = deployment.spec.template.spec.containers;
     assert.equal(container.ports[0].containerPort, 9000);
-    assert.deepEqual(container.env, [{ name: "APP_ENV", value: "production" }, { name: "PORT", value: "9000" }]);
+    assert.deepEqual(container.env, [
+      { name: "APP_ENV", value: "production" },
+      { name: "PORT", value: "9000" },
+    ]);
     assert.equal(deployment.spec.replicas, 2);
   });
 

@@ -31,7 +31,10 @@ interface Frank {
 }
 
 /** Starts frank from its sources (through tsx), or with `compiled` as users run it: bin/frank.js on dist/. */
-function frank(args: string[], options: { env?: Record<string, string>; cwd?: string; compiled?: boolean } = {}): Frank {
+function frank(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; compiled?: boolean } = {},
+): Frank {
   const command = options.compiled ? [join(ROOT, "bin/frank.js"), ...args] : ["--import", TSX, MAIN, ...args];
   const child = spawn(process.execPath, command, { cwd: options.cwd ?? ROOT, env: cleanEnv(options.env) });
   let output = "";
@@ -44,7 +47,10 @@ function frank(args: string[], options: { env?: Record<string, string>; cwd?: st
   };
   child.stdout!.on("data", collect);
   child.stderr!.on("data", collect);
-  const exit = once(child, "exit").then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  const exit = once(child, "exit").then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
   exit.then(() => announce(""));
   return { child, output: () => output, url, exit };
 }
@@ -63,7 +69,8 @@ function frankOnce(args: string[], options: { env?: Record<string, string>; cwd?
 /** Waits until frank has printed something matching PATTERN (output arrives in pieces). */
 async function printed(running: Frank, pattern: RegExp): Promise<void> {
   const deadline = Date.now() + 10_000;
-  while (!pattern.test(running.output()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+  while (!pattern.test(running.output()) && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 25));
   assert.match(running.output(), pattern);
 }
 
@@ -90,14 +97,26 @@ function assertOneLineError(result: { status: number | null; stderr: string }, p
 }
 
 test("serves a TypeScript { fetch } app, exports APP_ENV before loading it, and sets settings.root", async () => {
-  const running = frank(["test/fixtures/apps/plain/app.ts", "-o", "127.0.0.1", "-p", "0", "-E", "staging", "--no-reload"]);
+  const running = frank([
+    "test/fixtures/apps/plain/app.ts",
+    "-o",
+    "127.0.0.1",
+    "-p",
+    "0",
+    "-E",
+    "staging",
+    "--no-reload",
+  ]);
   try {
     const url = await running.url;
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/, running.output());
     const env = (await (await fetch(url + "env")).json()) as { APP_ENV: string; root: string };
     assert.equal(env.APP_ENV, "staging");
     assert.equal(env.root, join(FIXTURES, "plain"));
-    await printed(running, /environment staging from --env\n.*host 127\.0\.0\.1 \(loopback only\) from --host\n.*port 0 from --port/);
+    await printed(
+      running,
+      /environment staging from --env\n.*host 127\.0\.0\.1 \(loopback only\) from --host\n.*port 0 from --port/,
+    );
   } finally {
     assert.deepEqual(await stop(running), { code: 0, signal: null });
   }
@@ -144,7 +163,9 @@ test("an app's own port and bind settings count, and a root it chose stays", asy
 });
 
 test("-r loads a module before the app", async () => {
-  const running = frank(["app.ts", "-r", "./setup.ts", "-o", "127.0.0.1", "-p", "0", "--no-reload"], { cwd: join(FIXTURES, "required") });
+  const running = frank(["app.ts", "-r", "./setup.ts", "-o", "127.0.0.1", "-p", "0", "--no-reload"], {
+    cwd: join(FIXTURES, "required"),
+  });
   try {
     assert.equal(await (await fetch(await running.url)).text(), "setup.ts ran first");
   } finally {
@@ -176,7 +197,10 @@ test("--reload restarts the app when a file changes (on by default in developmen
       await new Promise((resolve) => setTimeout(resolve, 200));
       // The new child picks a new port (0); read the latest banner.
       const urls = [...running.output().matchAll(/^ {3}(http:\/\/\S+\/)\n/gm)].map((m) => m[1]);
-      answer = await fetch(urls.at(-1)!).then((r) => r.text(), () => "");
+      answer = await fetch(urls.at(-1)!).then(
+        (r) => r.text(),
+        () => "",
+      );
     }
     assert.equal(answer, "two", running.output());
     // Reported, not asserted: a timed assertion would only measure how busy the machine is.
@@ -209,7 +233,9 @@ test("-w 2 runs two worker processes that share the port", async () => {
 });
 
 test("--help prints the defaults as they are computed right now", () => {
-  const help = frankOnce(["--help"], { env: { PORT: "9292", KUBERNETES_SERVICE_HOST: "10.96.0.1", FRANK_CONTAINER: "" } });
+  const help = frankOnce(["--help"], {
+    env: { PORT: "9292", KUBERNETES_SERVICE_HOST: "10.96.0.1", FRANK_CONTAINER: "" },
+  });
   assert.equal(help.status, 0);
   assert.match(help.stdout, /now 9292 from PORT/);
   assert.match(help.stdout, /now :: because KUBERNETES_SERVICE_HOST is set/);
@@ -234,7 +260,10 @@ test("an unknown option is an error with the usage and exit status 2", () => {
 test("explained errors: one line, no stack, non-zero exit", async (t) => {
   await t.test("PORT holding a Kubernetes service link", () => {
     const result = frankOnce(["test/fixtures/apps/plain/app.ts"], { env: { PORT: "tcp://10.0.0.1:80" } });
-    assertOneLineError(result, /^frank: PORT is "tcp:\/\/10\.0\.0\.1:80", not a port number: .*service link.*enableServiceLinks: false/);
+    assertOneLineError(
+      result,
+      /^frank: PORT is "tcp:\/\/10\.0\.0\.1:80", not a port number: .*service link.*enableServiceLinks: false/,
+    );
   });
   await t.test("a FILE that does not exist", () => {
     assertOneLineError(frankOnce(["nope.ts"]), /^frank: nope\.ts does not exist \(looked in /);
@@ -242,7 +271,10 @@ test("explained errors: one line, no stack, non-zero exit", async (t) => {
   await t.test("no FILE and no default file", () => {
     const dir = scratch({});
     try {
-      assertOneLineError(frankOnce([], { cwd: dir }), /^frank: no app file in .*: looked for app\.ts, app\.js, src\/app\.ts, index\.ts/);
+      assertOneLineError(
+        frankOnce([], { cwd: dir }),
+        /^frank: no app file in .*: looked for app\.ts, app\.js, src\/app\.ts, index\.ts/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -250,7 +282,10 @@ test("explained errors: one line, no stack, non-zero exit", async (t) => {
   await t.test("a FILE that exports nothing servable", () => {
     const dir = scratch({ "app.ts": "export const answer = 42;\n" });
     try {
-      assertOneLineError(frankOnce(["app.ts", "--no-reload"], { cwd: dir }), /^frank: app\.ts exports nothing frank can serve: .*; it exports answer$/m);
+      assertOneLineError(
+        frankOnce(["app.ts", "--no-reload"], { cwd: dir }),
+        /^frank: app\.ts exports nothing frank can serve: .*; it exports answer$/m,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -258,7 +293,10 @@ test("explained errors: one line, no stack, non-zero exit", async (t) => {
   await t.test("a syntax error in a TypeScript FILE names file, line and column", () => {
     const dir = scratch({ "app.ts": "const ok = 1;\nconst broken: number = ;\nexport default ok;\n" });
     try {
-      assertOneLineError(frankOnce(["app.ts", "--no-reload"], { cwd: dir }), /^frank: syntax error in app\.ts: app\.ts:2:24: Unexpected ";"$/m);
+      assertOneLineError(
+        frankOnce(["app.ts", "--no-reload"], { cwd: dir }),
+        /^frank: syntax error in app\.ts: app\.ts:2:24: Unexpected ";"$/m,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -266,7 +304,10 @@ test("explained errors: one line, no stack, non-zero exit", async (t) => {
   await t.test("a syntax error in a JavaScript FILE names file and line", () => {
     const dir = scratch({ "app.js": "const ok = 1;\n\nconst broken = ;\n" });
     try {
-      assertOneLineError(frankOnce(["app.js", "--no-reload"], { cwd: dir }), /^frank: syntax error in app\.js: app\.js:3: Unexpected token ';'$/m);
+      assertOneLineError(
+        frankOnce(["app.js", "--no-reload"], { cwd: dir }),
+        /^frank: syntax error in app\.js: app\.js:3: Unexpected token ';'$/m,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -274,7 +315,10 @@ test("explained errors: one line, no stack, non-zero exit", async (t) => {
   await t.test("a FILE that throws while loading", () => {
     const dir = scratch({ "app.ts": "\nthrow new Error('no database');\n" });
     try {
-      assertOneLineError(frankOnce(["app.ts", "--no-reload"], { cwd: dir }), /^frank: app\.ts failed while loading: Error: no database \(at app\.ts:2\)$/m);
+      assertOneLineError(
+        frankOnce(["app.ts", "--no-reload"], { cwd: dir }),
+        /^frank: app\.ts failed while loading: Error: no database \(at app\.ts:2\)$/m,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -284,14 +328,29 @@ test("explained errors: one line, no stack, non-zero exit", async (t) => {
     await once(holder, "listening");
     const { port } = holder.address() as AddressInfo;
     try {
-      const result = frankOnce(["test/fixtures/apps/plain/app.ts", "-o", "127.0.0.1", "-p", String(port), "--no-reload"]);
-      assertOneLineError(result, new RegExp(`^frank: port ${port} is already in use \\(127\\.0\\.0\\.1:${port}\\) by process ${process.pid} \\(`));
+      const result = frankOnce([
+        "test/fixtures/apps/plain/app.ts",
+        "-o",
+        "127.0.0.1",
+        "-p",
+        String(port),
+        "--no-reload",
+      ]);
+      assertOneLineError(
+        result,
+        new RegExp(
+          `^frank: port ${port} is already in use \\(127\\.0\\.0\\.1:${port}\\) by process ${process.pid} \\(`,
+        ),
+      );
     } finally {
       holder.close();
     }
   });
   await t.test("a HOST that is not a host", () => {
-    assertOneLineError(frankOnce(["test/fixtures/apps/plain/app.ts"], { env: { HOST: "http://0.0.0.0" } }), /^frank: HOST is "http:\/\/0\.0\.0\.0", which is not an address/);
+    assertOneLineError(
+      frankOnce(["test/fixtures/apps/plain/app.ts"], { env: { HOST: "http://0.0.0.0" } }),
+      /^frank: HOST is "http:\/\/0\.0\.0\.0", which is not an address/,
+    );
   });
 });
 
@@ -301,9 +360,12 @@ test("loud warnings: loopback in a container, development in Kubernetes, disagre
   });
   try {
     await running.url;
-    await printed(running, /(!! WARNING[^]*){3}/);
+    await printed(running, /(!! WARNING[\s\S]*){3}/);
     const output = running.output();
-    assert.match(output, /!! WARNING: listening on loopback only \(127\.0\.0\.1, from --host\) inside a container \(KUBERNETES_SERVICE_HOST is set\).*Fix: drop --host/);
+    assert.match(
+      output,
+      /!! WARNING: listening on loopback only \(127\.0\.0\.1, from --host\) inside a container \(KUBERNETES_SERVICE_HOST is set\).*Fix: drop --host/,
+    );
     assert.match(output, /!! WARNING: environment is development \(from RACK_ENV\) inside Kubernetes/);
     assert.match(output, /!! WARNING: RACK_ENV=development, NODE_ENV=production disagree/);
   } finally {
@@ -312,7 +374,9 @@ test("loud warnings: loopback in a container, development in Kubernetes, disagre
 });
 
 test("frank config prints every value with its source, as a table or JSON", () => {
-  const table = frankOnce(["config", "test/fixtures/apps/plain/app.ts"], { env: { PORT: "8080", APP_ENV: "production" } });
+  const table = frankOnce(["config", "test/fixtures/apps/plain/app.ts"], {
+    env: { PORT: "8080", APP_ENV: "production" },
+  });
   assert.equal(table.status, 0, table.stderr);
   assert.match(table.stdout, /^environment\s+production\s+APP_ENV$/m);
   assert.match(table.stdout, /^port\s+8080\s+PORT$/m);
@@ -328,7 +392,10 @@ test("frank config prints every value with its source, as a table or JSON", () =
 });
 
 test("bin/frank.js runs the compiled launcher", () => {
-  const result = spawnSync(process.execPath, [join(ROOT, "bin/frank.js"), "--version"], { encoding: "utf8", env: cleanEnv() });
+  const result = spawnSync(process.execPath, [join(ROOT, "bin/frank.js"), "--version"], {
+    encoding: "utf8",
+    env: cleanEnv(),
+  });
   if (result.status === 0) assert.match(result.stdout, /^\d+\.\d+\.\d+/);
   else assert.match(result.stderr, /dist\/cli\/main\.js is missing; run `npm run build`/);
 });
@@ -344,13 +411,25 @@ test("the compiled launcher bundles an app's TypeScript; --tsx loads a .ts file 
     "plugin.ts": "export const greeting: string = 'hello from a plugin';\n",
   });
   const compiled = (args: string[]) =>
-    spawnSync(process.execPath, [join(ROOT, "bin/frank.js"), ...args], { cwd: dir, encoding: "utf8", env: cleanEnv({ TMPDIR: dir }), timeout: 30_000 });
+    spawnSync(process.execPath, [join(ROOT, "bin/frank.js"), ...args], {
+      cwd: dir,
+      encoding: "utf8",
+      env: cleanEnv({ TMPDIR: dir }),
+      timeout: 30_000,
+    });
   try {
     const bundled = compiled(["routes", "app.ts"]);
     assert.equal(bundled.status, 1, bundled.stderr);
-    assert.match(bundled.stderr, /^frank: app\.ts failed while loading: TypeError: Unknown file extension "\.ts" .*; a TypeScript file imported by a computed path loads with --tsx$/m);
+    assert.match(
+      bundled.stderr,
+      /^frank: app\.ts failed while loading: TypeError: Unknown file extension "\.ts" .*; a TypeScript file imported by a computed path loads with --tsx$/m,
+    );
 
-    const running = frank(["app.ts", "--tsx", "-o", "127.0.0.1", "-p", "0", "--no-reload"], { cwd: dir, env: { TMPDIR: dir }, compiled: true });
+    const running = frank(["app.ts", "--tsx", "-o", "127.0.0.1", "-p", "0", "--no-reload"], {
+      cwd: dir,
+      env: { TMPDIR: dir },
+      compiled: true,
+    });
     try {
       const url = await running.url;
       assert.ok(url, running.output());
@@ -367,5 +446,6 @@ test("the compiled launcher bundles an app's TypeScript; --tsx loads a .ts file 
 test("a missing subcommand module is a clear error", () => {
   const result = frankOnce(["routes", "--help"]);
   // routes is written separately; either it runs, or frank says it is not part of this build.
-  if (result.status !== 0) assert.match(result.stderr, /^frank: the routes command is not part of this build of frank$/m);
+  if (result.status !== 0)
+    assert.match(result.stderr, /^frank: the routes command is not part of this build of frank$/m);
 });

@@ -62,13 +62,19 @@ async function getInPod(pod: Pod, host: string): Promise<string> {
 test("a loopback bind answers inside the pod and refuses connections to the pod's address", { skip }, async () => {
   const pod = await createPod();
   try {
-    const frank = await frankInPod(pod, ["--host", "localhost"], { KUBERNETES_SERVICE_HOST: "10.96.0.1", APP_ENV: "production" });
+    const frank = await frankInPod(pod, ["--host", "localhost"], {
+      KUBERNETES_SERVICE_HOST: "10.96.0.1",
+      APP_ENV: "production",
+    });
     try {
       assert.equal(await getInPod(pod, "127.0.0.1"), "200");
       assert.equal(await getInPod(pod, "::1"), "200");
       assert.equal(await get(pod.ipv4!), "ECONNREFUSED");
       assert.equal(await get(pod.ipv6!), "ECONNREFUSED");
-      assert.match(frank.output(), /!! WARNING: listening on loopback only \(127\.0\.0\.1, ::1, from --host\) inside a container/);
+      assert.match(
+        frank.output(),
+        /!! WARNING: listening on loopback only \(127\.0\.0\.1, ::1, from --host\) inside a container/,
+      );
     } finally {
       await frank.stop();
     }

@@ -26,7 +26,12 @@ interface Running {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-async function startFrank(t: TestContext, args: string[], env: Record<string, string> = {}, app = APP): Promise<Running> {
+async function startFrank(
+  t: TestContext,
+  args: string[],
+  env: Record<string, string> = {},
+  app = APP,
+): Promise<Running> {
   const port = await freePort();
   const child = spawn(process.execPath, ["bin/frank.js", "-p", String(port), "--host", "127.0.0.1", ...args, app], {
     cwd: REPO_ROOT,
@@ -41,7 +46,10 @@ async function startFrank(t: TestContext, args: string[], env: Record<string, st
   };
   child.stdout!.setEncoding("utf8").on("data", onData);
   child.stderr!.setEncoding("utf8").on("data", onData);
-  const exit = once(child, "exit").then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  const exit = once(child, "exit").then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   });
@@ -104,7 +112,9 @@ async function request(socket: Socket, path: string): Promise<string> {
   return answer;
 }
 
-test("SIGTERM: readiness turns 503, the delay still serves with Connection: close, then the listener closes and frank exits 0", { skip }, async (t) => {
+test("SIGTERM: readiness turns 503, the delay still serves with Connection: close, then the listener closes and frank exits 0", {
+  skip,
+}, async (t) => {
   const frank = await startFrank(t, ["--shutdown-delay", "1.5", "--drain-timeout", "5"]);
   await frank.said(/onStart ran/);
   assert.equal((await httpGet(frank.url + "/readyz")).status, 200);
@@ -125,7 +135,9 @@ test("SIGTERM: readiness turns 503, the delay still serves with Connection: clos
   assert.match(frank.output(), /onStop ran/);
 });
 
-test("a request in flight at SIGTERM completes, says Connection: close, and only then frank exits", { skip }, async (t) => {
+test("a request in flight at SIGTERM completes, says Connection: close, and only then frank exits", {
+  skip,
+}, async (t) => {
   const frank = await startFrank(t, ["--shutdown-delay", "0", "--drain-timeout", "10"]);
   const socket = await openConnection(frank.port);
   const answer = request(socket, "/slow?ms=700");
@@ -176,9 +188,13 @@ test("a second signal exits at once", { skip }, async (t) => {
 
 test("with workers the primary runs the sequence for all of them and exits when they have", { skip }, async (t) => {
   const frank = await startFrank(t, ["-w", "2", "--shutdown-delay", "1", "--drain-timeout", "5"]);
-  await waitFor(() => (frank.output().match(/onStart ran/g) ?? []).length === 2, { description: "both workers started" });
+  await waitFor(() => (frank.output().match(/onStart ran/g) ?? []).length === 2, {
+    description: "both workers started",
+  });
   frank.child.kill("SIGTERM");
-  await waitFor(async () => (await httpGet(frank.url + "/readyz")).status === 503, { description: "readiness off in the workers" });
+  await waitFor(async () => (await httpGet(frank.url + "/readyz")).status === 503, {
+    description: "readiness off in the workers",
+  });
   assert.equal((await httpGet(frank.url + "/")).status, 200, "the workers still serve during the delay");
   assert.deepEqual(await frank.exit, { code: 0, signal: null });
   assert.equal((frank.output().match(/onStop ran/g) ?? []).length, 2, frank.output());
@@ -200,14 +216,20 @@ test("errors are logged with their stack as JSON in production, next to JSON acc
   assert.match(await answer, /x-request-id: abc-123/i, "the id is echoed");
   socket.end();
   await frank.said(/"request_id":"abc-123"/);
-  const lines = frank.output().split("\n").filter((line) => line.startsWith("{"));
+  const lines = frank
+    .output()
+    .split("\n")
+    .filter((line) => line.startsWith("{"));
   const access = lines.map((line) => JSON.parse(line)).filter((entry) => entry.status !== undefined);
   const error = lines.map((line) => JSON.parse(line)).find((entry) => entry.stack !== undefined);
   assert.ok(error, frank.output());
   assert.match(error.stack, /the fixture fails on purpose\n\s+at /);
   assert.deepEqual(
     access.map((entry) => [entry.method, entry.path, entry.status]),
-    [["GET", "/boom", 500], ["GET", "/", 200]],
+    [
+      ["GET", "/boom", 500],
+      ["GET", "/", 200],
+    ],
     "probes (/livez while starting) are not in the access log",
   );
   assert.equal(access[1].remote_addr, "127.0.0.1");

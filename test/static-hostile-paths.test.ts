@@ -100,7 +100,12 @@ before(async () => {
   symlinkSync(dir, join(folder, "outside-dir"));
 
   const publicFolder = createPublicFolder({ folder, index: true });
-  server = await serve(async (req) => (await publicFolder(req)) ?? route(req), { port: 0, host: "127.0.0.1", quiet: true, handleSignals: false });
+  server = await serve(async (req) => (await publicFolder(req)) ?? route(req), {
+    port: 0,
+    host: "127.0.0.1",
+    quiet: true,
+    handleSignals: false,
+  });
   port = server.addresses[0].port;
 });
 after(async () => {

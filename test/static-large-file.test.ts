@@ -75,7 +75,9 @@ function fetchAll(path: string, headers = ""): Promise<number> {
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
-test("a 1 GiB file goes to a slow reader with bounded server memory", { skip: process.platform !== "linux" && "reads RSS from /proc" }, async () => {
+test("a 1 GiB file goes to a slow reader with bounded server memory", {
+  skip: process.platform !== "linux" && "reads RSS from /proc",
+}, async () => {
   const cold = rssOf(child.pid!);
   // Warm up: small files, then 256 MiB streamed, so the one-time cost of streaming is in the
   // baseline. That cost is freed-but-not-yet-collected 64 KiB chunks (V8 collects ArrayBuffers

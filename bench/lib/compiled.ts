@@ -16,7 +16,10 @@ function transpile(name: string): void {
   const { outputText } = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
   });
-  writeFileSync(join(COMPILED_DIR, `${name}.js`), outputText.replaceAll("../../src/index.js", pathToFileURL(DIST_INDEX).href));
+  writeFileSync(
+    join(COMPILED_DIR, `${name}.js`),
+    outputText.replaceAll("../../src/index.js", pathToFileURL(DIST_INDEX).href),
+  );
 }
 
 /**
@@ -53,11 +56,14 @@ export function compileFrank(): { entry: string } | { missing: string } {
   transpile("shared");
   transpile("frank");
   const entry = join(COMPILED_DIR, "frank-serve.js");
-  writeFileSync(entry, [
-    `import { serve } from ${JSON.stringify(pathToFileURL(DIST_INDEX).href)};`,
-    `import app from "./frank.js";`,
-    `serve(app, { port: Number(process.env.PORT), host: "127.0.0.1", env: "production", quiet: true });`,
-    "",
-  ].join("\n"));
+  writeFileSync(
+    entry,
+    [
+      `import { serve } from ${JSON.stringify(pathToFileURL(DIST_INDEX).href)};`,
+      `import app from "./frank.js";`,
+      `serve(app, { port: Number(process.env.PORT), host: "127.0.0.1", env: "production", quiet: true });`,
+      "",
+    ].join("\n"),
+  );
   return { entry };
 }

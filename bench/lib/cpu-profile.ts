@@ -33,7 +33,12 @@ export function selfTimes(file: string): SelfTime[] {
     busy += micros;
     const location = frame.url ? `${frame.url.replace(/^file:\/\//, "")}:${frame.lineNumber + 1}` : "(native)";
     const key = `${frame.functionName}@${location}`;
-    const entry = totals.get(key) ?? { functionName: frame.functionName || "(anonymous)", location, selfMs: 0, share: 0 };
+    const entry = totals.get(key) ?? {
+      functionName: frame.functionName || "(anonymous)",
+      location,
+      selfMs: 0,
+      share: 0,
+    };
     entry.selfMs += micros / 1000;
     totals.set(key, entry);
   });

@@ -5,7 +5,13 @@
  */
 import { Agent, request } from "node:http";
 
-export async function sendRequests(port: number, path: string, count: number, concurrency: number, deadlineMs: number): Promise<number> {
+export async function sendRequests(
+  port: number,
+  path: string,
+  count: number,
+  concurrency: number,
+  deadlineMs: number,
+): Promise<number> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const deadline = performance.now() + deadlineMs;
   let sent = 0;

@@ -42,7 +42,13 @@ export async function footprint(target: Variant, settings: FootprintSettings): P
       await sleep(settings.settleMs);
       const idleRssMiB = rssMiB(server.pid);
       const requests = await sendRequests(port, "/hello", settings.requests, settings.connections, 120_000);
-      return { target: target.name, startupMs: server.startupMs, idleRssMiB, rssAfterMiB: rssMiB(server.pid), requests };
+      return {
+        target: target.name,
+        startupMs: server.startupMs,
+        idleRssMiB,
+        rssAfterMiB: rssMiB(server.pid),
+        requests,
+      };
     } finally {
       await stopServer(server);
     }
@@ -67,7 +73,10 @@ export async function startupTimes(variants: Variant[], repeats: number, serverC
     for (const variant of order) {
       const port = await freePort();
       const launch = variant.launch(port);
-      commands.set(variant.name, [launch.command.replace(process.execPath, "node"), ...launch.args].join(" ").replace(String(port), "PORT"));
+      commands.set(
+        variant.name,
+        [launch.command.replace(process.execPath, "node"), ...launch.args].join(" ").replace(String(port), "PORT"),
+      );
       try {
         const server = await startServer({ ...launch, cpu: serverCpu, port, readyPath: "/hello" });
         samples.get(variant.name)!.push(server.startupMs);

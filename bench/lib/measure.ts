@@ -23,7 +23,11 @@ export interface LoadSettings {
   loadCpu?: number;
 }
 
-export async function measure(server: Server, scenario: Scenario, settings: LoadSettings): Promise<Omit<Sample, "round" | "target">> {
+export async function measure(
+  server: Server,
+  scenario: Scenario,
+  settings: LoadSettings,
+): Promise<Omit<Sample, "round" | "target">> {
   const cpuBefore = cpuTimeMs(server.pid);
   const result = await wrk({
     url: `http://127.0.0.1:${server.port}${scenario.path}`,

@@ -50,8 +50,12 @@ export function parseOptions(argv: string[]): Options {
   }
   const list = (text: string | undefined, known: string[], what: string) => {
     if (!text) return known;
-    const wanted = text.split(",").map((s) => s.trim()).filter(Boolean);
-    for (const name of wanted) if (!known.includes(name)) throw new Error(`unknown ${what} ${name}; known: ${known.join(", ")}`);
+    const wanted = text
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    for (const name of wanted)
+      if (!known.includes(name)) throw new Error(`unknown ${what} ${name}; known: ${known.join(", ")}`);
     return wanted;
   };
   const number = (text: string | undefined, fallback: number) => {
@@ -61,7 +65,11 @@ export function parseOptions(argv: string[]): Options {
     return n;
   };
   const quick = values.quick;
-  const targets = list(values.targets, TARGETS.map((t) => t.name), "target");
+  const targets = list(
+    values.targets,
+    TARGETS.map((t) => t.name),
+    "target",
+  );
   return {
     mode: quick ? "quick" : "full",
     rounds: Math.round(number(values.rounds, quick ? 2 : 3)),
@@ -72,7 +80,11 @@ export function parseOptions(argv: string[]): Options {
     footprintRequests: quick ? 20_000 : 100_000,
     startupRepeats: quick ? 3 : 7,
     targets: targets.includes("node:http") ? targets : ["node:http", ...targets],
-    scenarios: list(values.scenarios, SCENARIOS.map((s) => s.name), "scenario") as ScenarioName[],
+    scenarios: list(
+      values.scenarios,
+      SCENARIOS.map((s) => s.name),
+      "scenario",
+    ) as ScenarioName[],
     footprint: !values["no-footprint"],
     out: values.out ?? (quick ? ".bench/quick.json" : "bench/results/latest.json"),
     readme: !quick && !values["no-readme"],

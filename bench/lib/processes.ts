@@ -53,16 +53,26 @@ export interface Answer {
 export function ask(port: number, path: string, json?: unknown): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const payload = json === undefined ? undefined : JSON.stringify(json);
-    const req = request({
-      host: "127.0.0.1", port, path, agent: false, timeout: 2000,
-      method: payload === undefined ? "GET" : "POST",
-      headers: payload === undefined ? {} : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        agent: false,
+        timeout: 2000,
+        method: payload === undefined ? "GET" : "POST",
+        headers:
+          payload === undefined
+            ? {}
+            : { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on("error", reject);
+      },
+    );
     req.on("timeout", () => req.destroy(new Error("timeout")));
     req.on("error", reject);
     req.end(payload);
@@ -72,20 +82,25 @@ export function ask(port: number, path: string, json?: unknown): Promise<Answer>
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startServer(options: StartOptions): Promise<Server> {
-  const [command, args] = options.cpu === undefined
-    ? [options.command, options.args]
-    : ["taskset", ["-c", String(options.cpu), options.command, ...options.args]];
+  const [command, args] =
+    options.cpu === undefined
+      ? [options.command, options.args]
+      : ["taskset", ["-c", String(options.cpu), options.command, ...options.args]];
   let output = "";
   const started = performance.now();
   const child = spawn(command, args, {
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const keep = (chunk: Buffer) => { output = (output + chunk.toString()).slice(-4000); };
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
   let exited = false;
-  child.once("exit", () => { exited = true; });
+  child.once("exit", () => {
+    exited = true;
+  });
 
   const deadline = started + (options.timeoutMs ?? 30_000);
   while (performance.now() < deadline) {
@@ -102,7 +117,9 @@ export async function startServer(options: StartOptions): Promise<Server> {
     await sleep(2);
   }
   await stopServer({ pid: child.pid!, child });
-  throw new Error(`${options.command} ${options.args.join(" ")} gave no 200 on ${options.readyPath} within ${options.timeoutMs ?? 30_000} ms:\n${output}`);
+  throw new Error(
+    `${options.command} ${options.args.join(" ")} gave no 200 on ${options.readyPath} within ${options.timeoutMs ?? 30_000} ms:\n${output}`,
+  );
 }
 
 /** The PID and every descendant's PID (read from /proc/<pid>/stat parent links). */

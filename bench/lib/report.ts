@@ -4,8 +4,7 @@ import type { Spread } from "./stats.js";
 
 const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "–");
 const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : "–");
-const ratio = (s: Spread | undefined) =>
-  s ? `${fixed(s.median, 2)}× (${fixed(s.min, 2)}–${fixed(s.max, 2)})` : "–";
+const ratio = (s: Spread | undefined) => (s ? `${fixed(s.median, 2)}× (${fixed(s.min, 2)}–${fixed(s.max, 2)})` : "–");
 
 export function markdown(results: Results): string {
   const lines: string[] = [];
@@ -20,29 +19,39 @@ export function markdown(results: Results): string {
   );
   for (const c of results.cells) {
     const flags = c.socketErrors ? ` ⚠ ${c.socketErrors} socket errors` : "";
-    lines.push(`| ${c.scenario} | ${c.target}${flags} | ${int(c.requestsPerSecond)} | ${ratio(c.vsNodeHttp)} | ${fixed(c.p50Ms, 2)} | ${fixed(c.p99Ms, 2)} | ${fixed(c.cpuUsPerRequest, 1)} | ${ratio(c.cpuVsNodeHttp)} |`);
+    lines.push(
+      `| ${c.scenario} | ${c.target}${flags} | ${int(c.requestsPerSecond)} | ${ratio(c.vsNodeHttp)} | ${fixed(c.p50Ms, 2)} | ${fixed(c.p99Ms, 2)} | ${fixed(c.cpuUsPerRequest, 1)} | ${ratio(c.cpuVsNodeHttp)} |`,
+    );
   }
 
-  lines.push("", "| target | startup to first 200 (ms) | idle RSS (MiB) | RSS after requests (MiB) | requests |", "|---|--:|--:|--:|--:|");
+  lines.push(
+    "",
+    "| target | startup to first 200 (ms) | idle RSS (MiB) | RSS after requests (MiB) | requests |",
+    "|---|--:|--:|--:|--:|",
+  );
   for (const f of results.footprint) {
-    lines.push(`| ${f.target} | ${int(f.startupMs)} | ${fixed(f.idleRssMiB, 1)} | ${fixed(f.rssAfterMiB, 1)} | ${int(f.requests)} |`);
+    lines.push(
+      `| ${f.target} | ${int(f.startupMs)} | ${fixed(f.idleRssMiB, 1)} | ${fixed(f.rssAfterMiB, 1)} | ${int(f.requests)} |`,
+    );
   }
   if (results.startup.length) {
     lines.push("", "| startup (median of repeats) | command | ms |", "|---|---|--:|");
     for (const s of results.startup) lines.push(`| ${s.name} | \`${s.command}\` | ${int(s.medianMs)} |`);
   }
 
-  const verdict = (v: string | undefined) => (v === "no" ? "**no**" : v ?? "–");
+  const verdict = (v: string | undefined) => (v === "no" ? "**no**" : (v ?? "–"));
   lines.push(
     "",
-    "Goals hold (yes/no) only when every round agrees; \"unclear\" means the min–max over rounds spans the threshold.",
+    'Goals hold (yes/no) only when every round agrees; "unclear" means the min–max over rounds spans the threshold.',
     "",
     "| goal (issue 6) | measured: median (min–max over rounds) | holds | same by CPU/req | holds by CPU |",
     "|---|--:|---|--:|---|",
   );
   for (const g of results.goals) {
     const holds = g.missing ? `not judged: ${g.missing}` : verdict(g.holds);
-    lines.push(`| ${g.goal} | ${g.measured ? ratio(g.measured) : "–"} | ${holds} | ${ratio(g.byCpu)} | ${verdict(g.holdsByCpu)} |`);
+    lines.push(
+      `| ${g.goal} | ${g.measured ? ratio(g.measured) : "–"} | ${holds} | ${ratio(g.byCpu)} | ${verdict(g.holdsByCpu)} |`,
+    );
   }
 
   for (const s of results.skipped) lines.push("", `Skipped ${s.target}: ${s.reason}`);

@@ -65,13 +65,21 @@ function verdict(value: Spread, meets: (ratio: number) => boolean): Verdict {
  * Per-round ratio of target `a` to target `b` in one scenario: requests/s of a over b, or,
  * by CPU, b's CPU time per request over a's (above 1 means a does the work with less CPU).
  */
-export function roundRatios(samples: Sample[], scenario: ScenarioName, a: string, b: string, by: "throughput" | "cpu" = "throughput"): number[] {
+export function roundRatios(
+  samples: Sample[],
+  scenario: ScenarioName,
+  a: string,
+  b: string,
+  by: "throughput" | "cpu" = "throughput",
+): number[] {
   const ratios: number[] = [];
   for (const sa of samples) {
     if (sa.scenario !== scenario || sa.target !== a) continue;
     const sb = samples.find((s) => s.scenario === scenario && s.target === b && s.round === sa.round);
     if (!sb) continue;
-    ratios.push(by === "throughput" ? sa.requestsPerSecond / sb.requestsPerSecond : sb.cpuUsPerRequest / sa.cpuUsPerRequest);
+    ratios.push(
+      by === "throughput" ? sa.requestsPerSecond / sb.requestsPerSecond : sb.cpuUsPerRequest / sa.cpuUsPerRequest,
+    );
   }
   return ratios;
 }
@@ -120,21 +128,33 @@ export function goals(samples: Sample[], footprint: Footprint[], startup: Startu
   const compiled = startup.find((s) => s.name === STARTUP_FRANK_COMPILED);
   const startupGoal = (goal: string, name: string) => {
     const launcher = startup.find((s) => s.name === name);
-    if (!launcher || !compiled) return list.push({ goal, missing: "startup of frank and of its compiled app not both measured" });
+    if (!launcher || !compiled)
+      return list.push({ goal, missing: "startup of frank and of its compiled app not both measured" });
     const ratio = launcher.medianMs / compiled.medianMs;
     list.push({ goal, measured: { median: ratio, min: ratio, max: ratio }, holds: ratio <= 1.5 ? "yes" : "no" });
   };
-  startupGoal("startup: `frank app.ts` ≤ 1.5× `node` on the compiled app (bundle kept from the last start)", STARTUP_FRANK_LAUNCHER);
-  startupGoal("startup: `frank app.ts` ≤ 1.5× `node` on the compiled app (first start: nothing kept)", STARTUP_FRANK_LAUNCHER_COLD);
+  startupGoal(
+    "startup: `frank app.ts` ≤ 1.5× `node` on the compiled app (bundle kept from the last start)",
+    STARTUP_FRANK_LAUNCHER,
+  );
+  startupGoal(
+    "startup: `frank app.ts` ≤ 1.5× `node` on the compiled app (first start: nothing kept)",
+    STARTUP_FRANK_LAUNCHER_COLD,
+  );
   // As users run each (frank's launcher bundles; the node:http target runs through tsx), and both compiled.
   const rssGoal = (goal: string, frankName: string, nodeName: string) => {
     const frank = footprint.find((f) => f.target === frankName);
     const node = footprint.find((f) => f.target === nodeName);
-    if (!frank || !node) return list.push({ goal, missing: `idle RSS of ${frankName} and ${nodeName} not both measured` });
+    if (!frank || !node)
+      return list.push({ goal, missing: `idle RSS of ${frankName} and ${nodeName} not both measured` });
     const ratio = frank.idleRssMiB / node.idleRssMiB;
     list.push({ goal, measured: { median: ratio, min: ratio, max: ratio }, holds: ratio <= 1.3 ? "yes" : "no" });
   };
-  rssGoal("idle RSS: frank ≤ 1.3× node:http (frank's launcher; node:http through `node --import tsx`)", "frank", BASELINE);
+  rssGoal(
+    "idle RSS: frank ≤ 1.3× node:http (frank's launcher; node:http through `node --import tsx`)",
+    "frank",
+    BASELINE,
+  );
   rssGoal("idle RSS: frank ≤ 1.3× node:http (both compiled, plain node)", STARTUP_FRANK_COMPILED, STARTUP_NODE_HTTP);
   return list;
 }

@@ -20,10 +20,12 @@ const expectStatus = (want: number, answer: { status: number }) =>
   answer.status === want ? undefined : `status ${answer.status}, expected ${want}`;
 
 const expectText = (want: string) => (answer: { status: number; body: Buffer }) =>
-  expectStatus(200, answer) ?? (answer.body.toString() === want ? undefined : `body ${JSON.stringify(answer.body.toString().slice(0, 80))}`);
+  expectStatus(200, answer) ??
+  (answer.body.toString() === want ? undefined : `body ${JSON.stringify(answer.body.toString().slice(0, 80))}`);
 
 const expectBytes = (want: number) => (answer: { status: number; body: Buffer }) =>
-  expectStatus(200, answer) ?? (answer.body.length === want ? undefined : `${answer.body.length} bytes, expected ${want}`);
+  expectStatus(200, answer) ??
+  (answer.body.length === want ? undefined : `${answer.body.length} bytes, expected ${want}`);
 
 const expectJson = (want: unknown) => (answer: { status: number; body: Buffer }) => {
   const wrong = expectStatus(200, answer);
@@ -36,7 +38,11 @@ const expectJson = (want: unknown) => (answer: { status: number; body: Buffer })
 };
 
 /** The JSON document posted for `post-json` checks; wrk posts its own 1 KiB one (wrk/post-json.lua). */
-export const POST_CHECK_BODY = { order: "check", items: [{ id: 1, name: "item 1", price: 3.5, tags: ["a", "b"] }], note: "x".repeat(900) };
+export const POST_CHECK_BODY = {
+  order: "check",
+  items: [{ id: 1, name: "item 1", price: 3.5, tags: ["a", "b"] }],
+  note: "x".repeat(900),
+};
 
 export const SCENARIOS: Scenario[] = [
   { name: "hello", path: "/hello", check: expectText(HELLO) },

@@ -42,7 +42,10 @@ export const FRANK_BIN = "bin/frank.js";
 
 export function frankMissing(): string | undefined {
   const index = `${ROOT}src/index.ts`;
-  if (!existsSync(index) || !/export\s*\{[^}]*\bApp\b|export\s+(class|const)\s+App\b|export \* from/.test(readFileSync(index, "utf8"))) {
+  if (
+    !existsSync(index) ||
+    !/export\s*\{[^}]*\bApp\b|export\s+(class|const)\s+App\b|export \* from/.test(readFileSync(index, "utf8"))
+  ) {
     return "src/index.ts does not export App yet";
   }
   if (!existsSync(`${ROOT}${FRANK_BIN}`)) return `${FRANK_BIN} does not exist yet`;

@@ -30,9 +30,8 @@ export async function wrk(options: WrkOptions): Promise<WrkResult> {
   const args = ["-t1", `-c${options.connections}`, `-d${options.seconds}s`, "--latency", "--timeout", "5s"];
   if (options.script) args.push("-s", options.script);
   args.push(options.url);
-  const [command, argv] = options.cpu === undefined
-    ? ["wrk", args]
-    : ["taskset", ["-c", String(options.cpu), "wrk", ...args]];
+  const [command, argv] =
+    options.cpu === undefined ? ["wrk", args] : ["taskset", ["-c", String(options.cpu), "wrk", ...args]];
   // wrk stops itself after -d; the timeout is a second fence in case it ever hangs.
   const { stdout } = await run(command, argv, {
     timeout: (options.seconds + 30) * 1000,

@@ -2,7 +2,14 @@
 import Fastify from "fastify";
 import fastifyStatic from "@fastify/static";
 import {
-  HELLO, HOST, JSON_PAYLOAD, PORT, ROUTES_AFTER_USER, ROUTES_BEFORE_USER, STATIC_DIR, otherRouteBody,
+  HELLO,
+  HOST,
+  JSON_PAYLOAD,
+  PORT,
+  ROUTES_AFTER_USER,
+  ROUTES_BEFORE_USER,
+  STATIC_DIR,
+  otherRouteBody,
 } from "./shared.js";
 
 const app = Fastify({ logger: false });

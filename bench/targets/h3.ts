@@ -4,7 +4,14 @@ import { serve } from "srvx";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  HELLO, HOST, JSON_PAYLOAD, PORT, PUBLIC_DIR, ROUTES_AFTER_USER, ROUTES_BEFORE_USER, otherRouteBody,
+  HELLO,
+  HOST,
+  JSON_PAYLOAD,
+  PORT,
+  PUBLIC_DIR,
+  ROUTES_AFTER_USER,
+  ROUTES_BEFORE_USER,
+  otherRouteBody,
 } from "./shared.js";
 
 const app = new H3();

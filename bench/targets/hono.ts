@@ -3,7 +3,14 @@ import { Hono } from "hono";
 import { serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import {
-  HELLO, HOST, JSON_PAYLOAD, PORT, PUBLIC_DIR, ROUTES_AFTER_USER, ROUTES_BEFORE_USER, otherRouteBody,
+  HELLO,
+  HOST,
+  JSON_PAYLOAD,
+  PORT,
+  PUBLIC_DIR,
+  ROUTES_AFTER_USER,
+  ROUTES_BEFORE_USER,
+  otherRouteBody,
 } from "./shared.js";
 
 const app = new Hono();

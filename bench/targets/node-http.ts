@@ -6,7 +6,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createReadStream, stat } from "node:fs";
 import { extname, join } from "node:path";
 import {
-  HELLO, HOST, JSON_PAYLOAD, PORT, ROUTES_AFTER_USER, ROUTES_BEFORE_USER, STATIC_DIR, otherRouteBody,
+  HELLO,
+  HOST,
+  JSON_PAYLOAD,
+  PORT,
+  ROUTES_AFTER_USER,
+  ROUTES_BEFORE_USER,
+  STATIC_DIR,
+  otherRouteBody,
 } from "./shared.js";
 
 type Route = (req: IncomingMessage, res: ServerResponse, segments: string[]) => void;
@@ -26,10 +33,16 @@ function notFound(res: ServerResponse): void {
 }
 
 function sendFile(res: ServerResponse, name: string): void {
-  if (name.includes("..") || name.includes("\0")) return notFound(res);
+  if (name.includes("..") || name.includes("\0")) {
+    notFound(res);
+    return;
+  }
   const file = join(STATIC_DIR, name);
   stat(file, (err, stats) => {
-    if (err || !stats.isFile()) return notFound(res);
+    if (err || !stats.isFile()) {
+      notFound(res);
+      return;
+    }
     res.writeHead(200, {
       "content-type": CONTENT_TYPES[extname(file)] ?? "application/octet-stream",
       "content-length": stats.size,
@@ -58,12 +71,16 @@ const add = (method: string, pattern: string, route: Route) => {
   const segments = pattern.split("/").slice(1);
   routes.set(`${method} ${segments[0]} ${segments.length}`, route);
 };
-for (const pattern of ROUTES_BEFORE_USER) add("GET", pattern, (_q, res) => send(res, 200, "text/plain", otherRouteBody(pattern)));
+for (const pattern of ROUTES_BEFORE_USER)
+  add("GET", pattern, (_q, res) => send(res, 200, "text/plain", otherRouteBody(pattern)));
 add("GET", "/hello", (_q, res) => send(res, 200, "text/plain; charset=utf-8", HELLO));
 add("GET", "/json", (_q, res) => send(res, 200, "application/json", JSON.stringify(JSON_PAYLOAD)));
-add("GET", "/user/:id", (_q, res, s) => send(res, 200, "text/plain; charset=utf-8", `User ${decodeURIComponent(s[1]!)}`));
+add("GET", "/user/:id", (_q, res, s) =>
+  send(res, 200, "text/plain; charset=utf-8", `User ${decodeURIComponent(s[1]!)}`),
+);
 add("POST", "/echo", echoJson);
-for (const pattern of ROUTES_AFTER_USER) add("GET", pattern, (_q, res) => send(res, 200, "text/plain", otherRouteBody(pattern)));
+for (const pattern of ROUTES_AFTER_USER)
+  add("GET", pattern, (_q, res) => send(res, 200, "text/plain", otherRouteBody(pattern)));
 
 createServer((req, res) => {
   const url = req.url ?? "/";

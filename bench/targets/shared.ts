@@ -16,8 +16,8 @@ export const HOST = "127.0.0.1";
  * The folder whose `static/` subfolder holds the fixture files (`small.txt`, `big.bin`).
  * The runner writes it; targets only read it.
  */
-export const PUBLIC_DIR = process.env.BENCH_PUBLIC
-  ?? resolve(fileURLToPath(new URL(".", import.meta.url)), "../../.bench/public");
+export const PUBLIC_DIR =
+  process.env.BENCH_PUBLIC ?? resolve(fileURLToPath(new URL(".", import.meta.url)), "../../.bench/public");
 export const STATIC_DIR = resolve(PUBLIC_DIR, "static");
 
 /**
@@ -25,9 +25,31 @@ export const STATIC_DIR = resolve(PUBLIC_DIR, "static");
  * so routers that walk their table in order pay for it as they would in a real app.
  */
 const resources = [
-  "account", "address", "article", "basket", "billing", "book", "campaign", "category", "channel",
-  "comment", "company", "contract", "coupon", "device", "document", "event", "feature", "file",
-  "group", "invoice", "job", "label", "member", "message", "note",
+  "account",
+  "address",
+  "article",
+  "basket",
+  "billing",
+  "book",
+  "campaign",
+  "category",
+  "channel",
+  "comment",
+  "company",
+  "contract",
+  "coupon",
+  "device",
+  "document",
+  "event",
+  "feature",
+  "file",
+  "group",
+  "invoice",
+  "job",
+  "label",
+  "member",
+  "message",
+  "note",
 ];
 export const ROUTES_BEFORE_USER = resources.map((r) => `/${r}/:id`);
 export const ROUTES_AFTER_USER = resources.map((r) => `/${r}/:id/history/:entry`);

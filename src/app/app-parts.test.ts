@@ -85,8 +85,8 @@ describe("sendFile and attachment", () => {
     const download = await app.request("/download");
     assert.match(download.headers.get("content-disposition")!, /^attachment; filename="report.txt"/);
     assert.equal((await app.request("/missing")).status, 404);
-    const escape = await app.request("/escape");
-    assert.ok(escape.status === 403 || escape.status === 404, `refused with ${escape.status}`);
+    const outside = await app.request("/escape");
+    assert.ok(outside.status === 403 || outside.status === 404, `refused with ${outside.status}`);
   });
 });
 
@@ -166,7 +166,11 @@ describe("host authorization", () => {
       process.env.FRANK_LISTEN = "all";
       const behindIngress = appAt("development");
       behindIngress.get("/", () => "ok");
-      assert.equal((await behindIngress.request(new Request("http://public.example/"))).status, 200, "all interfaces: no guard");
+      assert.equal(
+        (await behindIngress.request(new Request("http://public.example/"))).status,
+        200,
+        "all interfaces: no guard",
+      );
 
       const forced = appAt("production").set("hostAuthorization", { allowedHosts: ["app.test"] });
       forced.get("/", () => "ok");

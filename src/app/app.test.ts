@@ -130,7 +130,7 @@ describe("conditions", () => {
     assert.match(json.headers.get("content-type")!, /^application\/json/);
     assert.deepEqual(await json.json(), { format: "json" });
     const html = await app.request("/doc", { headers: { accept: "text/html;q=0.9, application/json;q=0.1" } });
-    assert.equal(await html.text(), "{\"format\":\"json\"}", "the first route providing an acceptable type wins");
+    assert.equal(await html.text(), '{"format":"json"}', "the first route providing an acceptable type wins");
     const htmlOnly = await app.request("/doc", { headers: { accept: "text/html" } });
     assert.equal(await htmlOnly.text(), "<p>html</p>");
     assert.match(htmlOnly.headers.get("content-type")!, /^text\/html/);
@@ -248,11 +248,18 @@ describe("halt, redirect, results", () => {
       const res = await app.request(path);
       return { status: res.status, type: res.headers.get("content-type"), body: await res.text(), res };
     };
-    assert.deepEqual(await check("/string").then(({ status, type, body }) => [status, type, body]), [200, "text/plain;charset=utf-8", "<b>html</b>"]);
+    assert.deepEqual(await check("/string").then(({ status, type, body }) => [status, type, body]), [
+      200,
+      "text/plain;charset=utf-8",
+      "<b>html</b>",
+    ]);
     const bytes = await app.request("/bytes");
     assert.deepEqual([...new Uint8Array(await bytes.arrayBuffer())], [1, 2, 3]);
     assert.equal(bytes.headers.get("content-type"), "application/octet-stream");
-    assert.deepEqual(await check("/object").then(({ type, body }) => [type, body]), ["application/json", '{"ok":true}']);
+    assert.deepEqual(await check("/object").then(({ type, body }) => [type, body]), [
+      "application/json",
+      '{"ok":true}',
+    ]);
     assert.equal((await check("/array")).body, "[1,2]");
     assert.deepEqual(await check("/status").then(({ status, body }) => [status, body]), [204, ""]);
     assert.deepEqual(await check("/pair").then(({ status, body }) => [status, body]), [201, "created"]);
@@ -393,9 +400,17 @@ describe("request parsing", () => {
   it("json() reads JSON; invalid JSON is a 400 and a wrong type a 415", async () => {
     const app = testApp();
     app.post("/echo", async (c) => ({ got: await c.json() }));
-    const ok = await app.request("/echo", { method: "POST", headers: { "content-type": "application/json" }, body: '{"a":1}' });
+    const ok = await app.request("/echo", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"a":1}',
+    });
     assert.deepEqual(await ok.json(), { got: { a: 1 } });
-    const invalid = await app.request("/echo", { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    const invalid = await app.request("/echo", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{nope",
+    });
     assert.equal(invalid.status, 400);
     assert.match(await invalid.text(), /Invalid JSON body/);
     const wrong = await app.request("/echo", { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" });
@@ -421,9 +436,15 @@ describe("response helpers", () => {
     app.get("/text", (c) => c.status(202).header("x-a", "b").text("plain"));
     app.get("/html", (c) => c.html("<p>"));
     const json = await app.request("/json");
-    assert.deepEqual([json.status, json.headers.get("content-type"), await json.text()], [201, "application/json", '{"a":1}']);
+    assert.deepEqual(
+      [json.status, json.headers.get("content-type"), await json.text()],
+      [201, "application/json", '{"a":1}'],
+    );
     const text = await app.request("/text");
-    assert.deepEqual([text.status, text.headers.get("x-a"), text.headers.get("content-type")], [202, "b", "text/plain;charset=utf-8"]);
+    assert.deepEqual(
+      [text.status, text.headers.get("x-a"), text.headers.get("content-type")],
+      [202, "b", "text/plain;charset=utf-8"],
+    );
     assert.equal((await app.request("/html")).headers.get("content-type"), "text/html;charset=utf-8");
   });
 
@@ -464,7 +485,11 @@ describe("response helpers", () => {
     const cached = await app.request("/doc", { headers: { "if-none-match": '"v1"' } });
     assert.deepEqual([cached.status, await cached.text()], [304, ""]);
     assert.equal(runs, 1, "the route stopped at etag()");
-    assert.equal((await app.request("/doc", { headers: { "if-none-match": 'W/"v1"' } })).status, 304, "weak comparison for If-None-Match");
+    assert.equal(
+      (await app.request("/doc", { headers: { "if-none-match": 'W/"v1"' } })).status,
+      304,
+      "weak comparison for If-None-Match",
+    );
     assert.equal((await app.request("/doc", { method: "PUT", headers: { "if-match": '"v0"' } })).status, 412);
     assert.equal((await app.request("/doc", { method: "PUT", headers: { "if-match": '"v1"' } })).status, 200);
     assert.equal((await app.request("/doc", { method: "PUT", headers: { "if-none-match": "*" } })).status, 412);
@@ -484,8 +509,15 @@ describe("response helpers", () => {
     const res = await app.request("/doc");
     assert.equal(res.headers.get("last-modified"), modified.toUTCString());
     assert.equal((await app.request("/doc", { headers: { "if-modified-since": modified.toUTCString() } })).status, 304);
-    assert.equal((await app.request("/doc", { headers: { "if-modified-since": new Date(0).toUTCString() } })).status, 200);
-    assert.equal((await app.request("/doc", { method: "POST", headers: { "if-unmodified-since": new Date(0).toUTCString() } })).status, 412);
+    assert.equal(
+      (await app.request("/doc", { headers: { "if-modified-since": new Date(0).toUTCString() } })).status,
+      200,
+    );
+    assert.equal(
+      (await app.request("/doc", { method: "POST", headers: { "if-unmodified-since": new Date(0).toUTCString() } }))
+        .status,
+      412,
+    );
   });
 
   it("stream writes chunks and stops cleanly when the client goes away", async () => {
@@ -612,13 +644,18 @@ describe("Builder", () => {
     const builder = new Builder()
       .use((next) => async (req) => {
         const res = await next(req);
-        return new Response(res.body, { status: res.status, headers: { ...Object.fromEntries(res.headers), "x-served-by": "builder" } });
+        return new Response(res.body, {
+          status: res.status,
+          headers: { ...Object.fromEntries(res.headers), "x-served-by": "builder" },
+        });
       })
       .map("/legacy", legacy)
       .run(app);
     const hono = await builder.fetch(new Request("http://localhost/legacy/users/7"));
     assert.deepEqual([await hono.text(), hono.headers.get("x-served-by")], ["legacy user 7", "builder"]);
-    const echo = await builder.fetch(new Request("http://localhost/legacy/echo", { method: "POST", body: "streamed body" }));
+    const echo = await builder.fetch(
+      new Request("http://localhost/legacy/echo", { method: "POST", body: "streamed body" }),
+    );
     assert.equal(await echo.text(), "streamed body");
     assert.equal(await (await builder.fetch(new Request("http://localhost/"))).text(), "frank root");
     assert.equal(await (await builder.fetch(new Request("http://localhost/legacyx"))).text(), "<h1>Not Found</h1>");
@@ -628,7 +665,9 @@ describe("Builder", () => {
     const inner = testApp();
     inner.get("/whoami", (c) => getRequestId(c.req) ?? "lost");
     const builder = new Builder().use(requestId()).map("/api", inner);
-    const res = await builder.fetch(new Request("http://localhost/api/whoami", { headers: { "x-request-id": "req-42" } }));
+    const res = await builder.fetch(
+      new Request("http://localhost/api/whoami", { headers: { "x-request-id": "req-42" } }),
+    );
     assert.equal(await res.text(), "req-42");
   });
 });

@@ -13,15 +13,34 @@ import type { PathParams } from "../router/params.js";
 import { compilePattern, type RouteParams } from "../router/pattern.js";
 import { Router, type RouteMatch } from "../router/router.js";
 import { createPublicFolder, type PublicFolder } from "../static/public-folder.js";
-import { compileConditions, conditionsHold, type Condition, type ConditionFactory, type Conditions } from "./conditions.js";
+import {
+  compileConditions,
+  conditionsHold,
+  type Condition,
+  type ConditionFactory,
+  type Conditions,
+} from "./conditions.js";
 import { Context } from "./context.js";
-import { defaultSettings, dumpsErrors, hostAuthorizationOf, showsExceptions, staticFolderOf, viewsFolderOf, type KnownSettings, type Settings } from "./settings.js";
-import { forEachInOrder, then, type MaybePromise } from "./maybe-async.js";
+import {
+  defaultSettings,
+  dumpsErrors,
+  hostAuthorizationOf,
+  showsExceptions,
+  staticFolderOf,
+  viewsFolderOf,
+  type KnownSettings,
+  type Settings,
+} from "./settings.js";
+import { andThen, forEachInOrder, type MaybePromise } from "./maybe-async.js";
 import { Halt, Pass } from "./signals.js";
 import { createViewRenderer } from "./views.js";
 
-export type RouteHandler<P, H = {}> = (c: Context<P> & H) => unknown;
-export type ErrorHandler<H = {}> = (c: Context<RouteParams> & H, error: any) => unknown;
+/** The helper methods of an app that declared none (`{}` intersects with Context to nothing). */
+// biome-ignore lint/complexity/noBannedTypes: `{}` is the identity of `&`, which is what "no helpers" must be
+export type NoHelpers = {};
+
+export type RouteHandler<P, H = NoHelpers> = (c: Context<P> & H) => unknown;
+export type ErrorHandler<H = NoHelpers> = (c: Context<RouteParams> & H, error: any) => unknown;
 type AnyErrorClass = abstract new (...args: any[]) => unknown;
 type ErrorKey = AnyErrorClass | number | readonly [number, number];
 
@@ -63,13 +82,14 @@ export interface Verb<H extends object> {
 /** The verbs besides `get` (which also answers HEAD), defined on the prototype below. */
 const VERBS = ["post", "put", "patch", "delete", "options", "head", "link", "unlink"] as const;
 
-export interface App<H extends object = {}> extends Record<(typeof VERBS)[number], Verb<H>> {}
+export interface App<H extends object = NoHelpers> extends Record<(typeof VERBS)[number], Verb<H>> {}
 
 /**
  * A frank application: Sinatra's DSL over Web-standard Request/Response.
  * `app.fetch` is a plain handler, so any server, Builder or test can run it.
  */
-export class App<H extends object = {}> {
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above declares the verbs the loop below the class defines on App.prototype
+export class App<H extends object = NoHelpers> {
   readonly settings: Settings = defaultSettings();
 
   readonly #routes: RouteEntry[] = [];
@@ -129,7 +149,12 @@ export class App<H extends object = {}> {
   }
   /** A route for any method name, e.g. `route("PROPFIND", "/dav/*", h)`. */
   route<P extends string | RegExp>(method: string, pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
-  route<P extends string | RegExp>(method: string, pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
+  route<P extends string | RegExp>(
+    method: string,
+    pattern: P,
+    conditions: Conditions,
+    handler: RouteHandler<PathParams<P>, H>,
+  ): this;
   route(method: string, pattern: string | RegExp, ...rest: unknown[]): this {
     const verb = method.toUpperCase();
     if (!/^[!#$%&'*+.^_`|~0-9A-Z-]+$/.test(verb)) throw new TypeError(`"${method}" is not an HTTP method name`);
@@ -178,10 +203,15 @@ export class App<H extends object = {}> {
   }
 
   #filter(args: unknown[]): Filter {
-    const pattern = typeof args[0] === "string" || args[0] instanceof RegExp ? (args.shift() as string | RegExp) : undefined;
+    const pattern =
+      typeof args[0] === "string" || args[0] instanceof RegExp ? (args.shift() as string | RegExp) : undefined;
     const [conditionSource, handler] = splitConditions(args, "filter");
     let router: Router<Filter> | undefined;
-    const filter: Filter = { router: undefined, conditions: compileConditions(conditionSource, this.#conditions), handler };
+    const filter: Filter = {
+      router: undefined,
+      conditions: compileConditions(conditionSource, this.#conditions),
+      handler,
+    };
     if (pattern !== undefined) {
       router = new Router<Filter>({ strictPaths: this.settings.strictPaths });
       router.add("*", pattern, filter);
@@ -209,7 +239,9 @@ export class App<H extends object = {}> {
   }
 
   /** Methods every route can call on `c` (Sinatra's `helpers`); `this` is the Context. */
-  helpers<M extends Record<string, (...args: any[]) => unknown>>(methods: M & ThisType<Context<RouteParams> & H & M>): App<H & M> {
+  helpers<M extends Record<string, (...args: any[]) => unknown>>(
+    methods: M & ThisType<Context<RouteParams> & H & M>,
+  ): App<H & M> {
     Object.assign(this.#helpers, methods);
     this.#compiled = undefined;
     return this as unknown as App<H & M>;
@@ -350,7 +382,10 @@ class Compiled {
       settings,
       logError: (error, req) => app.logError(error, req),
       render: (name, locals, options) => {
-        renderer ??= createViewRenderer({ views: viewsFolderOf(settings), cache: settings.environment !== "development" });
+        renderer ??= createViewRenderer({
+          views: viewsFolderOf(settings),
+          cache: settings.environment !== "development",
+        });
         return renderer.render(name, locals, options);
       },
     };
@@ -402,7 +437,9 @@ class Compiled {
     } catch (error) {
       outcome = this.#recover(c, error);
     }
-    return outcome instanceof Promise ? outcome.then((settled) => this.#complete(c, path, settled)) : this.#complete(c, path, outcome);
+    return outcome instanceof Promise
+      ? outcome.then((settled) => this.#complete(c, path, settled))
+      : this.#complete(c, path, outcome);
   }
 
   /** A static file answers at once; otherwise the before filters run, then the first route that matches. */
@@ -422,7 +459,7 @@ class Compiled {
     if (before.length === 0) return this.#firstRoute(c, this.#router.match(method, path), undefined);
     const baseParams: Record<string, unknown> = {};
     const filtered = forEachInOrder(before, (filter) => this.#runFilter(filter, c, path, baseParams));
-    return then(filtered, () => {
+    return andThen(filtered, () => {
       // Params that filters captured are merged into every route's own.
       const base = Object.keys(baseParams).length > 0 ? baseParams : undefined;
       return this.#firstRoute(c, this.#router.match(method, path), base);
@@ -439,14 +476,14 @@ class Compiled {
         error = invalid; // halt with a result that cannot be a response
       }
     }
-    return then(this.#handleError(c, error), () => ERRORED);
+    return andThen(this.#handleError(c, error), () => ERRORED);
   }
 
   #complete(c: Context<any>, path: string, outcome: Outcome): MaybePromise<Response> {
     if (outcome instanceof Response) return outcome; // a static file
     if (outcome === UNROUTED) {
       // No route matched: a 404 through the error handlers, without the cost of a throw.
-      return then(this.#handleError(c, ROUTE_NOT_FOUND), () => this.#finish(c, path, true));
+      return andThen(this.#handleError(c, ROUTE_NOT_FOUND), () => this.#finish(c, path, true));
     }
     return this.#finish(c, path, outcome === ERRORED);
   }
@@ -460,7 +497,7 @@ class Compiled {
   #answerStatus(c: Context<any>, errored: boolean): MaybePromise<Response> {
     if (!errored) {
       const handler = this.#statusHandler(c.status());
-      if (handler) return then(this.#runErrorHandler(c, handler, undefined), () => c.finish());
+      if (handler) return andThen(this.#runErrorHandler(c, handler, undefined), () => c.finish());
     }
     return c.finish();
   }
@@ -487,7 +524,12 @@ class Compiled {
     return errored;
   }
 
-  #runFilter(filter: Filter, c: Context<any>, path: string, baseParams: Record<string, unknown>): MaybePromise<unknown> {
+  #runFilter(
+    filter: Filter,
+    c: Context<any>,
+    path: string,
+    baseParams: Record<string, unknown>,
+  ): MaybePromise<unknown> {
     let params: RouteParams = baseParams as RouteParams;
     if (filter.router) {
       const match = filter.router.match("*", path).next();
@@ -496,18 +538,24 @@ class Compiled {
     }
     c.params = params;
     if (filter.conditions.length === 0) return filter.handler(c);
-    return then(conditionsHold(filter.conditions, c), (held) => (held ? filter.handler(c) : undefined));
+    return andThen(conditionsHold(filter.conditions, c), (held) => (held ? filter.handler(c) : undefined));
   }
 
   /** Runs the first matching route whose conditions hold; UNROUTED when none did. */
-  #firstRoute(c: Context<any>, matches: Iterator<RouteMatch<RouteEntry>>, baseParams: Record<string, unknown> | undefined): MaybePromise<Outcome> {
+  #firstRoute(
+    c: Context<any>,
+    matches: Iterator<RouteMatch<RouteEntry>>,
+    baseParams: Record<string, unknown> | undefined,
+  ): MaybePromise<Outcome> {
     for (let next = matches.next(); !next.done; next = matches.next()) {
       const { value: route, params } = next.value;
       c.params = baseParams === undefined ? params : { ...baseParams, ...params };
       if (route.conditions.length === 0) return this.#invoke(c, route, matches, baseParams);
       const held = conditionsHold(route.conditions, c);
       if (held instanceof Promise) {
-        return held.then((ok) => (ok ? this.#invoke(c, route, matches, baseParams) : this.#firstRoute(c, matches, baseParams)));
+        return held.then((ok) =>
+          ok ? this.#invoke(c, route, matches, baseParams) : this.#firstRoute(c, matches, baseParams),
+        );
       }
       if (held) return this.#invoke(c, route, matches, baseParams);
     }
@@ -516,7 +564,12 @@ class Compiled {
   }
 
   /** Runs a route's handler; a `pass()` moves on to the next matching route. */
-  #invoke(c: Context<any>, route: RouteEntry, matches: Iterator<RouteMatch<RouteEntry>>, baseParams: Record<string, unknown> | undefined): MaybePromise<Outcome> {
+  #invoke(
+    c: Context<any>,
+    route: RouteEntry,
+    matches: Iterator<RouteMatch<RouteEntry>>,
+    baseParams: Record<string, unknown> | undefined,
+  ): MaybePromise<Outcome> {
     let result: unknown;
     try {
       result = route.handler(c);
@@ -537,7 +590,12 @@ class Compiled {
   }
 
   /** After a `pass()` the next matching route gets the request; anything else thrown goes on up. */
-  #passOn(signal: unknown, c: Context<any>, matches: Iterator<RouteMatch<RouteEntry>>, baseParams: Record<string, unknown> | undefined): MaybePromise<Outcome> {
+  #passOn(
+    signal: unknown,
+    c: Context<any>,
+    matches: Iterator<RouteMatch<RouteEntry>>,
+    baseParams: Record<string, unknown> | undefined,
+  ): MaybePromise<Outcome> {
     if (signal instanceof Pass) return this.#firstRoute(c, matches, baseParams);
     throw signal;
   }
@@ -554,11 +612,16 @@ class Compiled {
     const settings = this.#app.settings;
     if (status >= 500) {
       this.#app.logError(error, c.req);
-      if (showsExceptions(settings)) return renderErrorPage(error, c.req, { appRoot: settings.root }).then((page) => c.apply(page));
+      if (showsExceptions(settings))
+        return renderErrorPage(error, c.req, { appRoot: settings.root }).then((page) => c.apply(page));
       c.apply(statusPage(500));
       return;
     }
-    if (status === 404 && showsExceptions(settings) && !(error instanceof HttpError && error.message !== statusText(404))) {
+    if (
+      status === 404 &&
+      showsExceptions(settings) &&
+      !(error instanceof HttpError && error.message !== statusText(404))
+    ) {
       const routes = this.#app.routes().map(({ method, pattern }) => ({ method, pattern: String(pattern) }));
       c.apply(renderNotFoundPage(c.req, routes));
       return;
@@ -579,7 +642,9 @@ class Compiled {
       this.#errorHandlerFailed(c, signal);
       return;
     }
-    return result.then((value: unknown) => c.apply(value)).catch((signal: unknown) => this.#errorHandlerFailed(c, signal));
+    return result
+      .then((value: unknown) => c.apply(value))
+      .catch((signal: unknown) => this.#errorHandlerFailed(c, signal));
   }
 
   #errorHandlerFailed(c: Context<any>, signal: unknown): void {
@@ -598,7 +663,11 @@ class Compiled {
     if (errors.length === 0) return undefined;
     if (typeof error !== "object" || error === null) return this.#catchAll();
     // Walk the class chain, most specific first, as Sinatra walks ancestors.
-    for (let proto = Object.getPrototypeOf(error); proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (
+      let proto = Object.getPrototypeOf(error);
+      proto && proto !== Object.prototype;
+      proto = Object.getPrototypeOf(proto)
+    ) {
       for (const { key, handler } of errors) if (typeof key === "function" && key.prototype === proto) return handler;
     }
     return error instanceof NotFound ? undefined : this.#catchAll();
@@ -611,7 +680,8 @@ class Compiled {
 
   #statusHandler(status: number): ErrorHandler | undefined {
     for (const { key, handler } of this.#def.errors) {
-      if (typeof key === "number" ? key === status : Array.isArray(key) && status >= key[0] && status <= key[1]) return handler;
+      if (typeof key === "number" ? key === status : Array.isArray(key) && status >= key[0] && status <= key[1])
+        return handler;
     }
     return undefined;
   }
@@ -646,7 +716,9 @@ function internalServerError(): Response {
 function statusOf(error: unknown): number {
   if (error instanceof HttpError) return error.status;
   if (error instanceof URIError) return 400; // malformed percent-encoding in a path or capture
-  const status = (error as { status?: unknown; statusCode?: unknown } | null)?.status ?? (error as { statusCode?: unknown } | null)?.statusCode;
+  const status =
+    (error as { status?: unknown; statusCode?: unknown } | null)?.status ??
+    (error as { statusCode?: unknown } | null)?.statusCode;
   return typeof status === "number" && status >= 400 && status <= 599 ? status : 500;
 }
 

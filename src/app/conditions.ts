@@ -21,17 +21,21 @@ export interface Conditions {
 }
 
 export const builtInConditions: Record<string, ConditionFactory> = {
-  host: (pattern: string | RegExp): Condition => (c) => {
-    const host = hostName(c.req.headers.get("host") ?? "");
-    return typeof pattern === "string" ? host === pattern.toLowerCase() : pattern.test(host);
-  },
+  host:
+    (pattern: string | RegExp): Condition =>
+    (c) => {
+      const host = hostName(c.req.headers.get("host") ?? "");
+      return typeof pattern === "string" ? host === pattern.toLowerCase() : pattern.test(host);
+    },
 
-  agent: (pattern: RegExp): Condition => (c) => {
-    const match = pattern.exec(c.req.headers.get("user-agent") ?? "");
-    if (!match) return false;
-    (c.params as Record<string, unknown>).agent = match.slice(1);
-    return true;
-  },
+  agent:
+    (pattern: RegExp): Condition =>
+    (c) => {
+      const match = pattern.exec(c.req.headers.get("user-agent") ?? "");
+      if (!match) return false;
+      (c.params as Record<string, unknown>).agent = match.slice(1);
+      return true;
+    },
 
   provides: (types: string | readonly string[]): Condition => {
     const offered = (typeof types === "string" ? [types] : types).map((type) => {
@@ -48,19 +52,27 @@ export const builtInConditions: Record<string, ConditionFactory> = {
   },
 };
 
-export function compileConditions(conditions: Conditions | undefined, factories: ReadonlyMap<string, ConditionFactory>): Condition[] {
+export function compileConditions(
+  conditions: Conditions | undefined,
+  factories: ReadonlyMap<string, ConditionFactory>,
+): Condition[] {
   if (!conditions) return [];
   return Object.entries(conditions)
     .filter(([, value]) => value !== undefined)
     .map(([name, value]) => {
       const factory = factories.get(name) ?? builtInConditions[name];
-      if (!factory) throw new TypeError(`Unknown route condition "${name}"; register it with app.condition("${name}", factory)`);
+      if (!factory)
+        throw new TypeError(`Unknown route condition "${name}"; register it with app.condition("${name}", factory)`);
       return factory(value);
     });
 }
 
 /** True when every condition holds, checked in order up to the first false; synchronous unless a condition returns a promise. */
-export function conditionsHold(conditions: readonly Condition[], c: Context<any>, from = 0): boolean | Promise<boolean> {
+export function conditionsHold(
+  conditions: readonly Condition[],
+  c: Context<any>,
+  from = 0,
+): boolean | Promise<boolean> {
   for (let i = from; i < conditions.length; i++) {
     const held = conditions[i](c);
     if (held instanceof Promise) return held.then((ok) => (ok ? conditionsHold(conditions, c, i + 1) : false));

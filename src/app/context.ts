@@ -109,11 +109,15 @@ export class Context<P = RouteParams> {
       const fields: Record<string, unknown> = {};
       for (const [name, value] of data) {
         const previous = fields[name];
-        fields[name] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
+        fields[name] =
+          previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
       }
       return fields;
     }
-    throw new HttpError(415, `Expected a form (application/x-www-form-urlencoded or multipart/form-data), got ${type || "no content type"}`);
+    throw new HttpError(
+      415,
+      `Expected a form (application/x-www-form-urlencoded or multipart/form-data), got ${type || "no content type"}`,
+    );
   }
 
   // ---- the response being built -----------------------------------------------------------
@@ -130,12 +134,13 @@ export class Context<P = RouteParams> {
   /** Reads a response header, or sets one (`undefined` removes it). */
   header(name: string): string | null;
   header(name: string, value: string | undefined): this;
-  header(name: string, value?: string): string | null | this {
+  header(name: string, ...value: [] | [string | undefined]): string | null | this {
     const key = name.toLowerCase();
-    if (arguments.length === 1) return this.#headers?.[key] ?? null;
-    if (value === undefined) {
+    if (value.length === 0) return this.#headers?.[key] ?? null;
+    const [text] = value;
+    if (text === undefined) {
       if (this.#headers) delete this.#headers[key];
-    } else (this.#headers ??= {})[key] = value;
+    } else (this.#headers ??= {})[key] = text;
     return this;
   }
 
@@ -324,7 +329,12 @@ export class Context<P = RouteParams> {
 
   /** A streamed body (Sinatra's `stream`): `return c.stream(async (out) => { await out.write("…"); })`. */
   stream(produce: (out: StreamWriter) => void | Promise<void>, options: { keepOpen?: boolean } = {}): Response {
-    this.#body = createStreamBody(produce, this.req.signal, (error) => this.#host.logError(error, this.req), options.keepOpen);
+    this.#body = createStreamBody(
+      produce,
+      this.req.signal,
+      (error) => this.#host.logError(error, this.req),
+      options.keepOpen,
+    );
     return this.#build();
   }
 
@@ -347,7 +357,9 @@ export class Context<P = RouteParams> {
     if (parts.status !== undefined) this.#status = parts.status;
     if (parts.headers !== undefined) {
       const target = (this.#headers ??= {});
-      new Headers(parts.headers).forEach((value, name) => (target[name] = value));
+      new Headers(parts.headers).forEach((value, name) => {
+        target[name] = value;
+      });
     }
     if (parts.body !== undefined) {
       this.#response = undefined;
@@ -379,7 +391,11 @@ export class Context<P = RouteParams> {
     const body = this.#body;
     const headers = (this.#headers ??= {});
     if (body !== null && headers["content-type"] === undefined) {
-      headers["content-type"] = this.#json ? JSON_TYPE : typeof body === "string" ? this.settings.defaultContentType : "application/octet-stream";
+      headers["content-type"] = this.#json
+        ? JSON_TYPE
+        : typeof body === "string"
+          ? this.settings.defaultContentType
+          : "application/octet-stream";
     }
     const setCookies = this.#cookies?.outgoing ?? [];
     const whole = this.#status === 204 || this.#status === 304 ? null : body;

@@ -17,7 +17,10 @@ test("nested html results and raw() are not escaped again", () => {
 
 test("arrays are joined, each item escaped or passed through", () => {
   const items = ["<x>", "y"];
-  assert.equal(html`<ul>${items.map((i) => html`<li>${i}</li>`)}</ul>`.toString(), "<ul><li>&lt;x&gt;</li><li>y</li></ul>");
+  assert.equal(
+    html`<ul>${items.map((i) => html`<li>${i}</li>`)}</ul>`.toString(),
+    "<ul><li>&lt;x&gt;</li><li>y</li></ul>",
+  );
   assert.equal(html`${["<", ">"]}`.toString(), "&lt;&gt;");
 });
 

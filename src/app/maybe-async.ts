@@ -7,12 +7,16 @@
 export type MaybePromise<T> = T | Promise<T>;
 
 /** `next(value)` now, or once the promise settles. */
-export function then<T, U>(value: MaybePromise<T>, next: (value: T) => MaybePromise<U>): MaybePromise<U> {
+export function andThen<T, U>(value: MaybePromise<T>, next: (value: T) => MaybePromise<U>): MaybePromise<U> {
   return value instanceof Promise ? value.then(next) : next(value);
 }
 
 /** Runs `step(items[i])` in order, synchronously until a step returns a promise. */
-export function forEachInOrder<T>(items: readonly T[], step: (item: T) => MaybePromise<unknown>, from = 0): MaybePromise<void> {
+export function forEachInOrder<T>(
+  items: readonly T[],
+  step: (item: T) => MaybePromise<unknown>,
+  from = 0,
+): MaybePromise<void> {
   for (let i = from; i < items.length; i++) {
     const done = step(items[i]);
     if (done instanceof Promise) return done.then(() => forEachInOrder(items, step, i + 1));

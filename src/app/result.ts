@@ -17,6 +17,7 @@ export type HandlerResult =
   | [number, HeadersInit, BodyResult]
   | null
   | undefined
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing is typed `void`, and it must be accepted
   | void;
 
 type BodyResult = string | Uint8Array | ArrayBuffer | ReadableStream | null | undefined;
@@ -42,7 +43,8 @@ export function resultParts(result: unknown): ResultParts {
   if (typeof result === "string") return { body: result };
   if (typeof result === "number") return { status: checkStatus(result) };
   // A plain object literal (the usual JSON answer) is none of the classes below: no need to ask.
-  if (typeof result === "object" && Object.getPrototypeOf(result) === Object.prototype) return { body: JSON.stringify(result), json: true };
+  if (typeof result === "object" && Object.getPrototypeOf(result) === Object.prototype)
+    return { body: JSON.stringify(result), json: true };
   if (result instanceof Response) return { response: result };
   if (isBody(result)) return { body: result };
   if (Array.isArray(result)) {
@@ -50,7 +52,9 @@ export function resultParts(result: unknown): ResultParts {
     if (isStatus(result[0]) && (result.length === 2 || result.length === 3)) {
       const body = result[result.length - 1];
       if (body !== undefined && body !== null && typeof body !== "string" && !isBody(body)) {
-        throw new TypeError(`the body in [status, ..., body] is ${describeResult(body)}; use a string, bytes or a stream`);
+        throw new TypeError(
+          `the body in [status, ..., body] is ${describeResult(body)}; use a string, bytes or a stream`,
+        );
       }
       return {
         status: checkStatus(result[0]),
@@ -68,7 +72,12 @@ export function resultParts(result: unknown): ResultParts {
 }
 
 function isBody(value: unknown): value is BodyInit {
-  return value instanceof Uint8Array || value instanceof ArrayBuffer || value instanceof ReadableStream || value instanceof Blob;
+  return (
+    value instanceof Uint8Array ||
+    value instanceof ArrayBuffer ||
+    value instanceof ReadableStream ||
+    value instanceof Blob
+  );
 }
 
 function isPlainObject(value: object): boolean {

@@ -94,7 +94,10 @@ export function dumpsErrors(settings: Settings): boolean {
 }
 
 /** Host authorization options when it applies, else undefined. */
-export function hostAuthorizationOf(settings: Settings, env: NodeJS.ProcessEnv = process.env): { allowedHosts?: Array<string | RegExp> } | undefined {
+export function hostAuthorizationOf(
+  settings: Settings,
+  env: NodeJS.ProcessEnv = process.env,
+): { allowedHosts?: Array<string | RegExp> } | undefined {
   const setting = settings.hostAuthorization;
   if (setting === false) return undefined;
   if (setting === true) return {};

@@ -45,9 +45,15 @@ test("without layout.eta the template renders alone", async () => {
 
 test("code blocks, partials, and html`` values are not escaped twice", async () => {
   const views_ = createViewRenderer({ views, cache: true });
-  assert.equal(await views_.render("list", { items: ["a", "<b>"] }, { layout: false }), "<ul><li>a</li><li>&lt;b&gt;</li></ul>");
+  assert.equal(
+    await views_.render("list", { items: ["a", "<b>"] }, { layout: false }),
+    "<ul><li>a</li><li>&lt;b&gt;</li></ul>",
+  );
   assert.equal(await views_.render("card", { label: "x<y" }, { layout: false }), "<span>x&lt;y</span>");
-  assert.equal(await views_.render("hello", { name: html`<em>${"&"}</em>` }, { layout: false }), "<p>Hello <em>&amp;</em></p>");
+  assert.equal(
+    await views_.render("hello", { name: html`<em>${"&"}</em>` }, { layout: false }),
+    "<p>Hello <em>&amp;</em></p>",
+  );
 });
 
 test("development re-reads an edited template; production keeps the compiled one", async () => {

@@ -2,7 +2,17 @@
 // process, stack traces into the original files, clear build errors, and the cache between starts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -39,14 +49,19 @@ test("each bundled file keeps its own import.meta, and packages are the process'
         "export const theirFolder = folder;",
         "export const yaml = YAML;",
       ].join("\n"),
-      "lib/where.ts": "export const where: string = import.meta.url;\nexport const folder: string = import.meta.dirname;\n",
+      "lib/where.ts":
+        "export const where: string = import.meta.url;\nexport const folder: string = import.meta.dirname;\n",
     },
     async (dir) => {
       const module = (await importBundled(join(dir, "app.ts")))!;
       assert.equal(module.mine, pathToFileURL(join(dir, "app.ts")).href);
       assert.equal(module.theirs, pathToFileURL(join(dir, "lib/where.ts")).href);
       assert.equal(module.theirFolder, join(dir, "lib"));
-      assert.equal(module.yaml, (await import("yaml")).default, "a package is imported by Node, not copied into the bundle");
+      assert.equal(
+        module.yaml,
+        (await import("yaml")).default,
+        "a package is imported by Node, not copied into the bundle",
+      );
     },
   ));
 
@@ -54,7 +69,8 @@ test("a stack trace names the original file and line", () =>
   withProject(
     {
       "app.ts": 'import { fail } from "./fail.js";\nexport function run(): void {\n  fail();\n}\n',
-      "fail.ts": "// a comment first, so line numbers would shift if the map were wrong\nexport function fail(): never {\n  throw new Error(\"from fail.ts\");\n}\n",
+      "fail.ts":
+        '// a comment first, so line numbers would shift if the map were wrong\nexport function fail(): never {\n  throw new Error("from fail.ts");\n}\n',
     },
     async (dir) => {
       const module = (await importBundled(join(dir, "app.ts")))!;
@@ -82,7 +98,11 @@ test("a syntax error and a missing import are BundleErrors with their place", ()
       await assert.rejects(importBundled(join(dir, "broken.ts")), (error: unknown) => {
         assert.ok(error instanceof BundleError);
         assert.equal(error.kind, "syntax");
-        assert.deepEqual(error.place, { file: join(dir, "broken.ts"), line: 2, column: 23 }, "column 23 counted from 1: the semicolon");
+        assert.deepEqual(
+          error.place,
+          { file: join(dir, "broken.ts"), line: 2, column: 23 },
+          "column 23 counted from 1: the semicolon",
+        );
         return true;
       });
       await assert.rejects(importBundled(join(dir, "missing.ts")), (error: unknown) => {
@@ -107,7 +127,10 @@ test("the next start reuses the bundle until one of its files changes", () =>
       // Older than any build: a file saved during a build keeps its bundle out of the cache.
       for (const name of ["app.ts", "value.ts"]) utimesSync(join(dir, name), past(10), past(10));
       assert.equal((await importBundled(app))!.default, "first");
-      const folder = join(process.env.TMPDIR!, readdirSync(process.env.TMPDIR!).find((name) => name.startsWith("frank-bundles-"))!);
+      const folder = join(
+        process.env.TMPDIR!,
+        readdirSync(process.env.TMPDIR!).find((name) => name.startsWith("frank-bundles-"))!,
+      );
       const bundles = readdirSync(folder).filter((name) => name.endsWith(".mjs"));
       assert.equal(bundles.length, 1, "one bundle kept");
       const bundle = join(folder, bundles[0]);

@@ -73,7 +73,12 @@ const bundleOnlyOwnTypeScript: Plugin = {
       if (args.pluginData === "resolving" || args.kind === "entry-point") return undefined;
       if (isBuiltin(args.path)) return { path: args.path, external: true };
       const specifier = args.path.startsWith("file:") ? fileURLToPath(args.path) : args.path;
-      const found = await build.resolve(specifier, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: "resolving" });
+      const found = await build.resolve(specifier, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: "resolving",
+      });
       if (found.errors.length > 0) return { errors: found.errors };
       if (found.external) return { path: found.path, external: true };
       if (TYPESCRIPT.test(found.path) && !found.path.includes("/node_modules/")) return { path: found.path };
@@ -82,7 +87,11 @@ const bundleOnlyOwnTypeScript: Plugin = {
     });
     build.onLoad({ filter: TYPESCRIPT }, async (args) => {
       const source = await readFile(args.path, "utf8");
-      return { contents: withOwnMeta(source, args.path), loader: args.path.endsWith("x") ? "tsx" : "ts", resolveDir: dirname(args.path) };
+      return {
+        contents: withOwnMeta(source, args.path),
+        loader: args.path.endsWith("x") ? "tsx" : "ts",
+        resolveDir: dirname(args.path),
+      };
     });
   },
 };
@@ -90,7 +99,9 @@ const bundleOnlyOwnTypeScript: Plugin = {
 function bundleError(message: Message): BundleError {
   const location = message.location;
   // esbuild counts columns from 0; editors and Node's own messages count from 1.
-  const place = location ? { file: resolve(location.file), line: location.line, column: location.column + 1 } : undefined;
+  const place = location
+    ? { file: resolve(location.file), line: location.line, column: location.column + 1 }
+    : undefined;
   const kind = /^Could not resolve/.test(message.text) ? "resolve" : "syntax";
   return new BundleError(kind, place, message.text);
 }
@@ -153,6 +164,7 @@ function cacheVersion(): string {
 async function bundle(file: string): Promise<Bundle> {
   const esbuild = await import("esbuild");
   const outfile = `${file}.frank-bundle.mjs`; // never written: it only anchors the source map's paths
+  // biome-ignore lint/suspicious/noImplicitAnyLet: typed by its assignment in the try below (control-flow inference)
   let output;
   try {
     output = await esbuild.build({
@@ -167,7 +179,11 @@ async function bundle(file: string): Promise<Bundle> {
       // Resolve packages as Node does for an import: no "module" condition, "main" only.
       conditions: ["node"],
       mainFields: ["main"],
-      define: { "import.meta.url": META.url, "import.meta.dirname": META.dirname, "import.meta.filename": META.filename },
+      define: {
+        "import.meta.url": META.url,
+        "import.meta.dirname": META.dirname,
+        "import.meta.filename": META.filename,
+      },
       sourcemap: "external",
       sourcesContent: false,
       plugins: [bundleOnlyOwnTypeScript],
@@ -188,7 +204,8 @@ async function bundle(file: string): Promise<Bundle> {
   const inputs = Object.keys(output.metafile.inputs).map((input) => resolve(input));
   const externals = new Set<string>();
   for (const { imports } of Object.values(output.metafile.inputs)) {
-    for (const imported of imports) if (imported.external && imported.path.startsWith("file:")) externals.add(fileURLToPath(imported.path));
+    for (const imported of imports)
+      if (imported.external && imported.path.startsWith("file:")) externals.add(fileURLToPath(imported.path));
   }
   return {
     code: `${code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}\n`,

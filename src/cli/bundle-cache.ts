@@ -45,7 +45,8 @@ function privateFolder(): string | undefined {
   try {
     mkdirSync(folder, { recursive: true, mode: 0o700 });
     const stats = lstatSync(folder);
-    if (!stats.isDirectory() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o022) !== 0) return undefined;
+    if (!stats.isDirectory() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o022) !== 0)
+      return undefined;
     return folder;
   } catch {
     return undefined;
@@ -74,7 +75,9 @@ export function bundleCache(file: string, version: string): BundleCache | undefi
     fresh() {
       try {
         const witnesses = JSON.parse(readFileSync(witnessesPath, "utf8")) as Witness[];
-        return Array.isArray(witnesses) && witnesses.every(unchanged) && statSync(bundlePath, { throwIfNoEntry: false }) ? bundlePath : undefined;
+        return Array.isArray(witnesses) && witnesses.every(unchanged) && statSync(bundlePath, { throwIfNoEntry: false })
+          ? bundlePath
+          : undefined;
       } catch {
         return undefined;
       }

@@ -25,7 +25,11 @@ function table(config: ServerConfig, file: string | undefined): string {
     ["listeners", config.host.bindAddresses.join(", "), "one per address"],
     ["workers", String(config.workers.value), config.workers.source],
     ["container", yesNo(config.container.inContainer), config.container.reason ?? "no container evidence found"],
-    ["kubernetes", yesNo(config.container.kubernetes), config.container.kubernetes ? (config.container.reason ?? "") : "-"],
+    [
+      "kubernetes",
+      yesNo(config.container.kubernetes),
+      config.container.kubernetes ? (config.container.reason ?? "") : "-",
+    ],
     ...lifecycleRows(config.lifecycle),
     ["app file", file ?? "none found", file ? "FILE" : "-"],
   ];
@@ -45,10 +49,13 @@ export async function run(args: string[]): Promise<number> {
     parseArgs({ args, options: CONFIG_OPTIONS, allowPositionals: true, strict: true }),
   );
   if (values.help) {
-    console.log(`${CONFIG_USAGE}\n\nPrints environment, port, host, workers, container detection, shutdown, timeouts, limits,\nprobes and access log, each with its source.\nTakes the same options as frank serve, to show what they would change.`);
+    console.log(
+      `${CONFIG_USAGE}\n\nPrints environment, port, host, workers, container detection, shutdown, timeouts, limits,\nprobes and access log, each with its source.\nTakes the same options as frank serve, to show what they would change.`,
+    );
     return 0;
   }
-  if (positionals.length > 1) throw new CliError(`one app FILE at a time, got ${positionals.join(" ")}`, { exitCode: 2, usage: CONFIG_USAGE });
+  if (positionals.length > 1)
+    throw new CliError(`one app FILE at a time, got ${positionals.join(" ")}`, { exitCode: 2, usage: CONFIG_USAGE });
   const flags = { ...serverFlags(values), ...lifecycleFlags(values) };
   const userEnv = { ...process.env };
   const early = resolveServerConfig({ flags, env: userEnv });

@@ -36,6 +36,7 @@ export interface DoctorIO {
 }
 
 export async function run(args: string[], io: DoctorIO = process): Promise<number> {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: typed by its assignment in the try below (control-flow inference)
   let values;
   try {
     ({ values } = parseArgs({
@@ -69,10 +70,12 @@ export async function run(args: string[], io: DoctorIO = process): Promise<numbe
 }
 
 async function checkFiles(paths: string[], json: boolean, io: DoctorIO): Promise<number> {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: typed by its assignment in the try below (control-flow inference)
   let objects;
   try {
     const sources: ManifestSource[] = [];
-    for (const path of paths) sources.push(...(path === "-" ? [{ name: "-", text: await readAll(io.stdin) }] : readPath(path)));
+    for (const path of paths)
+      sources.push(...(path === "-" ? [{ name: "-", text: await readAll(io.stdin) }] : readPath(path)));
     objects = loadManifests(sources);
   } catch (error) {
     if (error instanceof ManifestParseError) {
@@ -88,7 +91,9 @@ async function checkFiles(paths: string[], json: boolean, io: DoctorIO): Promise
   }
   const findings = checkManifests(objects);
   io.stdout.write(
-    json ? `${JSON.stringify({ objects: objects.length, ok: !hasErrors(findings), findings }, null, 2)}\n` : formatFindings(findings, objects.length),
+    json
+      ? `${JSON.stringify({ objects: objects.length, ok: !hasErrors(findings), findings }, null, 2)}\n`
+      : formatFindings(findings, objects.length),
   );
   return hasErrors(findings) ? 1 : 0;
 }

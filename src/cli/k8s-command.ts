@@ -53,6 +53,7 @@ const FILE_NAMES: Record<string, string> = {
 };
 
 export async function run(args: string[], io: CommandIO = process): Promise<number> {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: typed by its assignment in the try below (control-flow inference)
   let parsed;
   try {
     parsed = parseArgs({
@@ -91,6 +92,7 @@ export async function run(args: string[], io: CommandIO = process): Promise<numb
   if (replicas === null) return usageError(io, `--replicas "${values.replicas}" is not a whole number`);
   if (port === null) return usageError(io, `--port "${values.port}" is not a port number`);
 
+  // biome-ignore lint/suspicious/noImplicitAnyLet: typed by its assignment in the try below (control-flow inference)
   let objects;
   try {
     objects = generateManifests({
@@ -131,7 +133,9 @@ export async function run(args: string[], io: CommandIO = process): Promise<numb
   ];
   const existing = files.filter((file) => existsSync(join(values.output!, file.name)));
   if (existing.length > 0 && !values.force) {
-    io.stderr.write(`frank k8s: ${existing.map((file) => join(values.output!, file.name)).join(", ")} exist; pass --force to replace them\n`);
+    io.stderr.write(
+      `frank k8s: ${existing.map((file) => join(values.output!, file.name)).join(", ")} exist; pass --force to replace them\n`,
+    );
     return 1;
   }
   mkdirSync(values.output, { recursive: true });

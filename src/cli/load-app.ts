@@ -27,7 +27,9 @@ export function findAppFile(file: string | undefined, cwd = process.cwd()): stri
 }
 
 function missing(dir: string): never {
-  throw new CliError(`no app file in ${dir}: looked for ${DEFAULT_APP_FILES.join(", ")}. Name the file: frank serve path/to/app.ts`);
+  throw new CliError(
+    `no app file in ${dir}: looked for ${DEFAULT_APP_FILES.join(", ")}. Name the file: frank serve path/to/app.ts`,
+  );
 }
 
 /** Like findAppFile, but a missing file is an error that says where frank looked. */
@@ -76,7 +78,9 @@ function shortPath(path: string): string {
 
 /** The first place in the user's own files an error came from, for one-line reports. */
 function userFrame(error: Error): string | undefined {
-  for (const line of String(error.stack ?? "").split("\n").slice(1)) {
+  for (const line of String(error.stack ?? "")
+    .split("\n")
+    .slice(1)) {
     const place = /\(?((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?$/.exec(line.trim());
     if (place && !place[1].includes("/node_modules/") && !place[1].startsWith("node:")) {
       return `${shortPath(place[1].replace(/^file:\/\//, ""))}:${place[2]}`;
@@ -104,8 +108,13 @@ function explainLoadError(caught: unknown, path: string, what: string): never {
   }
   const frame = userFrame(error);
   // A bundle holds the TypeScript files it could see; one imported by a computed path needs loader hooks.
-  const hint = (error as NodeJS.ErrnoException).code === "ERR_UNKNOWN_FILE_EXTENSION" && /\.(c|m)?tsx?"/.test(error.message) ? "; a TypeScript file imported by a computed path loads with --tsx" : "";
-  throw new CliError(`${what} failed while loading: ${error.name}: ${error.message.split("\n")[0]}${frame ? ` (at ${frame})` : ""}${hint}`);
+  const hint =
+    (error as NodeJS.ErrnoException).code === "ERR_UNKNOWN_FILE_EXTENSION" && /\.(c|m)?tsx?"/.test(error.message)
+      ? "; a TypeScript file imported by a computed path loads with --tsx"
+      : "";
+  throw new CliError(
+    `${what} failed while loading: ${error.name}: ${error.message.split("\n")[0]}${frame ? ` (at ${frame})` : ""}${hint}`,
+  );
 }
 
 function isServable(value: unknown): value is Servable {
@@ -115,7 +124,9 @@ function isServable(value: unknown): value is Servable {
 
 /** `export default class MyApp extends App {}` (Sinatra's modular style) is served as `new MyApp()`. */
 function isServableClass(value: unknown): value is new () => Servable {
-  return typeof value === "function" && typeof (value as { prototype?: { fetch?: unknown } }).prototype?.fetch === "function";
+  return (
+    typeof value === "function" && typeof (value as { prototype?: { fetch?: unknown } }).prototype?.fetch === "function"
+  );
 }
 
 function pickServable(module: Record<string, unknown>, file: string): Servable {
@@ -146,7 +157,9 @@ async function importBundledExplained(file: string, what: string): Promise<Recor
     return await importBundled(file);
   } catch (caught) {
     if (!(caught instanceof BundleError)) return explainLoadError(caught, file, what);
-    const place = caught.place ? `${shortPath(caught.place.file)}:${caught.place.line}:${caught.place.column}` : shortPath(file);
+    const place = caught.place
+      ? `${shortPath(caught.place.file)}:${caught.place.line}:${caught.place.column}`
+      : shortPath(file);
     if (caught.kind === "syntax") throw new CliError(`syntax error in ${what}: ${place}: ${caught.text}`);
     throw new CliError(`${what} could not be loaded: ${caught.text} (imported at ${place})`);
   }

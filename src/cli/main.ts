@@ -19,7 +19,9 @@ async function loadCommand(name: CommandName): Promise<Command> {
   try {
     return (await import(path)) as Command;
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" && String((error as Error).message).includes(`${name}-command`);
+    const missing =
+      (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" &&
+      String((error as Error).message).includes(`${name}-command`);
     if (missing) throw new CliError(`the ${name} command is not part of this build of frank`);
     throw error;
   }

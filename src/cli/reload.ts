@@ -44,7 +44,9 @@ export function superviseWithReload(file: string, argv: string[], env: NodeJS.Pr
           return start();
         }
         if (!everReady) return finish(code ?? 1);
-        console.error(`== frank: the app stopped (${signal ?? `status ${code}`}); waiting for a change in ${folder} to start it again`);
+        console.error(
+          `== frank: the app stopped (${signal ?? `status ${code}`}); waiting for a change in ${folder} to start it again`,
+        );
       });
     };
 

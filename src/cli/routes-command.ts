@@ -59,12 +59,15 @@ export async function run(args: string[]): Promise<number> {
     console.log(ROUTES_USAGE);
     return 0;
   }
-  if (positionals.length > 1) throw new CliError(`expected one FILE, got ${positionals.length}`, { exitCode: 2, usage: ROUTES_USAGE });
+  if (positionals.length > 1)
+    throw new CliError(`expected one FILE, got ${positionals.length}`, { exitCode: 2, usage: ROUTES_USAGE });
   // The app reads its environment as it loads; set it as `frank serve` would, so configure() blocks agree.
   process.env.APP_ENV = values.env ?? environmentFromProcess();
   const { file, app } = await loadApp(requireAppFile(positionals[0]));
   if (!hasRouteTable(app)) {
-    throw new CliError(`${file} exports a handler without a route table (frank routes lists the routes of a frank App)`);
+    throw new CliError(
+      `${file} exports a handler without a route table (frank routes lists the routes of a frank App)`,
+    );
   }
   const rows = app.routes().map(({ method, pattern, conditions }) => ({
     method,

@@ -27,8 +27,12 @@ export function serveHelp(flags: Flags = {}, file?: string): string {
   } catch (error) {
     problem = `cannot be resolved: ${(error as Error).message}`;
   }
-  const show = (sourced: Sourced<unknown> | undefined) => (sourced ? `${sourced.value} ${because(sourced.source)}` : problem);
-  const reloadDefault = config?.environment.value === "development" ? "on: environment is development" : "off: environment is not development";
+  const show = (sourced: Sourced<unknown> | undefined) =>
+    sourced ? `${sourced.value} ${because(sourced.source)}` : problem;
+  const reloadDefault =
+    config?.environment.value === "development"
+      ? "on: environment is development"
+      : "off: environment is not development";
   return [
     "Usage: frank [serve] [FILE] [options]",
     "",

@@ -24,7 +24,12 @@ export function serverFlags(values: { port?: string; host?: string; env?: string
   return { port: values.port, host: values.host, env: values.env, workers: values.workers };
 }
 
-type CommandLine<T extends NonNullable<ParseArgsConfig["options"]>> = { args: string[]; options: T; allowPositionals: true; strict: true };
+type CommandLine<T extends NonNullable<ParseArgsConfig["options"]>> = {
+  args: string[];
+  options: T;
+  allowPositionals: true;
+  strict: true;
+};
 
 /** parseArgs with positionals allowed and unknown options refused (exit status 2 with the usage). */
 export function parseCommandLine<T extends NonNullable<ParseArgsConfig["options"]>>(

@@ -44,7 +44,9 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorRep
   const listeners = listListeners(options.procRoot);
   const port = config?.port.value;
   const reachability =
-    port === undefined ? [] : await probeReachability(nonLoopbackAddresses(options.interfaces), port, options.connectTimeoutMs);
+    port === undefined
+      ? []
+      : await probeReachability(nonLoopbackAddresses(options.interfaces), port, options.connectTimeoutMs);
   const listening = port === undefined ? undefined : listenerVerdict(port, listeners, reachability);
   const findings = [...(listening?.findings ?? []), ...environmentTraps(env, config, configError)].sort((a, b) =>
     a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1,
@@ -52,7 +54,8 @@ export async function diagnose(options: DiagnoseOptions = {}): Promise<DoctorRep
   const errors = findings.filter((finding) => finding.severity === "error");
   const verdict =
     errors.length > 0
-      ? errors[0]!.summary + (errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? "s" : ""} above)` : "")
+      ? errors[0]!.summary +
+        (errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? "s" : ""} above)` : "")
       : `${listening?.sentence ?? "no port to check"}${findings.length > 0 ? ` (${findings.length} warning${findings.length > 1 ? "s" : ""})` : ""}`;
   return { config, configError, port, listeners, reachability, findings, verdict, ok: errors.length === 0 };
 }

@@ -21,11 +21,15 @@ test("a production pod with nothing odd has no traps", () => {
 });
 
 test("PORT that is a service link stops frank", () => {
-  assert.deepEqual(traps({ ...KUBERNETES, APP_ENV: "production", PORT: "tcp://198.18.96.12:80" }), [["port-is-service-link", "error"]]);
+  assert.deepEqual(traps({ ...KUBERNETES, APP_ENV: "production", PORT: "tcp://198.18.96.12:80" }), [
+    ["port-is-service-link", "error"],
+  ]);
 });
 
 test("HOST=127.0.0.1 inside a container", () => {
-  assert.deepEqual(traps({ ...KUBERNETES, APP_ENV: "production", HOST: "127.0.0.1" }), [["host-loopback-in-container", "error"]]);
+  assert.deepEqual(traps({ ...KUBERNETES, APP_ENV: "production", HOST: "127.0.0.1" }), [
+    ["host-loopback-in-container", "error"],
+  ]);
 });
 
 test("HOST=127.0.0.1 on a laptop is no trap", () => {
@@ -34,5 +38,7 @@ test("HOST=127.0.0.1 on a laptop is no trap", () => {
 
 test("development inside Kubernetes, and variables that disagree", () => {
   assert.deepEqual(traps({ ...KUBERNETES }), [["development-in-kubernetes", "warning"]]);
-  assert.deepEqual(traps({ ...KUBERNETES, APP_ENV: "production", RACK_ENV: "development" }), [["environments-disagree", "warning"]]);
+  assert.deepEqual(traps({ ...KUBERNETES, APP_ENV: "production", RACK_ENV: "development" }), [
+    ["environments-disagree", "warning"],
+  ]);
 });

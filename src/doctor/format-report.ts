@@ -12,12 +12,21 @@ export function formatReport(report: DoctorReport): string {
     const rows: Array<[string, string, string]> = [
       ["environment", environment.value, environment.source],
       ["port", String(port.value), port.source],
-      ["host", `${host.value} (${hostWords(host.kind)}${host.bindAddresses.join(", ") === host.value ? "" : `: ${host.bindAddresses.join(", ")}`})`, host.source],
+      [
+        "host",
+        `${host.value} (${hostWords(host.kind)}${host.bindAddresses.join(", ") === host.value ? "" : `: ${host.bindAddresses.join(", ")}`})`,
+        host.source,
+      ],
       ["workers", String(workers.value), workers.source],
     ];
     const width = Math.max(...rows.map(([, value]) => value.length));
-    for (const [name, value, source] of rows) lines.push(`  ${name.padEnd(12)}${value.padEnd(width + 2)}${because(source)}`);
-    const where = container.inContainer ? (container.kubernetes ? "in a Kubernetes pod" : "in a container") : "not in a container";
+    for (const [name, value, source] of rows)
+      lines.push(`  ${name.padEnd(12)}${value.padEnd(width + 2)}${because(source)}`);
+    const where = container.inContainer
+      ? container.kubernetes
+        ? "in a Kubernetes pod"
+        : "in a container"
+      : "not in a container";
     lines.push(`  ${"container".padEnd(12)}${where}${container.reason ? ` (${container.reason})` : ""}`);
   } else {
     lines.push(`  cannot resolve: ${report.configError}`);
@@ -26,7 +35,8 @@ export function formatReport(report: DoctorReport): string {
   lines.push("", "Listening TCP sockets (netstat -lntp)");
   if (report.listeners.length === 0) lines.push("  none");
   const addressWidth = Math.max(20, ...report.listeners.map((listener) => formatListenAddress(listener).length + 2));
-  if (report.listeners.length > 0) lines.push(`  ${"Proto".padEnd(7)}${"Local Address".padEnd(addressWidth)}PID/Program name`);
+  if (report.listeners.length > 0)
+    lines.push(`  ${"Proto".padEnd(7)}${"Local Address".padEnd(addressWidth)}PID/Program name`);
   for (const listener of report.listeners) {
     const owner = listener.owner ? `${listener.owner.pid}/${listener.owner.program}` : "-";
     const notes = [

@@ -11,7 +11,11 @@ export interface ListenerVerdict {
 
 const LOOPBACK_FIX = "start with --host :: or unset HOST";
 
-export function listenerVerdict(port: number, listeners: readonly Listener[], reachability: readonly Reachability[]): ListenerVerdict {
+export function listenerVerdict(
+  port: number,
+  listeners: readonly Listener[],
+  reachability: readonly Reachability[],
+): ListenerVerdict {
   const onPort = listeners.filter((listener) => listener.port === port);
   if (onPort.length === 0) {
     const elsewhere = listeners.filter((listener) => !listener.loopback).map(formatListenAddress);
@@ -41,7 +45,10 @@ export function listenerVerdict(port: number, listeners: readonly Listener[], re
   const reached = reachability.filter((probe) => probe.outcome === "connected");
   const missed = reachability.filter((probe) => probe.outcome !== "connected");
   if (reachability.length === 0) {
-    return { sentence: `listening on ${where}; this machine has no non-loopback address to test it from`, findings: [] };
+    return {
+      sentence: `listening on ${where}; this machine has no non-loopback address to test it from`,
+      findings: [],
+    };
   }
   const describe = (probes: readonly Reachability[]) =>
     probes.map((probe) => `${probe.address}${probe.outcome === "connected" ? "" : ` (${probe.outcome})`}`).join(", ");
@@ -49,14 +56,28 @@ export function listenerVerdict(port: number, listeners: readonly Listener[], re
     const sentence = `listening on ${where}, but no address of this machine reaches it (${describe(missed)}): the Service cannot connect and the Ingress answers Bad Gateway`;
     return {
       sentence,
-      findings: [{ code: "unreachable", severity: "error", summary: sentence, fix: "start with --host :: (all interfaces), or check the pod's network policy and firewall" }],
+      findings: [
+        {
+          code: "unreachable",
+          severity: "error",
+          summary: sentence,
+          fix: "start with --host :: (all interfaces), or check the pod's network policy and firewall",
+        },
+      ],
     };
   }
   if (missed.length > 0) {
     const sentence = `listening on ${where}: reachable at ${describe(reached)} but not at ${describe(missed)}; a Service that sends traffic to those addresses (an IPv6-only or IPv6-first cluster) gets Bad Gateway`;
     return {
       sentence,
-      findings: [{ code: "partly-reachable", severity: "warning", summary: sentence, fix: "start with --host :: (dual-stack, all interfaces)" }],
+      findings: [
+        {
+          code: "partly-reachable",
+          severity: "warning",
+          summary: sentence,
+          fix: "start with --host :: (dual-stack, all interfaces)",
+        },
+      ],
     };
   }
   return { sentence: `listening on ${where}, reachable at ${describe(reached)}: a Service can reach it`, findings: [] };

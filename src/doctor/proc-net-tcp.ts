@@ -18,7 +18,11 @@ export interface TcpSocketEntry {
 
 export const TCP_LISTEN = "0A";
 
-export function parseProcNetTcp(text: string, family: TcpFamily, littleEndian = endianness() === "LE"): TcpSocketEntry[] {
+export function parseProcNetTcp(
+  text: string,
+  family: TcpFamily,
+  littleEndian = endianness() === "LE",
+): TcpSocketEntry[] {
   const entries: TcpSocketEntry[] = [];
   for (const line of text.split("\n").slice(1)) {
     const fields = line.trim().split(/\s+/);

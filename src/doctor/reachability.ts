@@ -26,11 +26,19 @@ export function nonLoopbackAddresses(
   return Object.entries(interfaces).flatMap(([interfaceName, infos]) =>
     (infos ?? [])
       .filter((info) => !info.internal && !(info.family === "IPv6" && /^fe[89ab]/i.test(info.address)))
-      .map((info) => ({ interfaceName, address: info.address, family: info.family === "IPv4" ? (4 as const) : (6 as const) })),
+      .map((info) => ({
+        interfaceName,
+        address: info.address,
+        family: info.family === "IPv4" ? (4 as const) : (6 as const),
+      })),
   );
 }
 
-export function probeReachability(addresses: readonly MachineAddress[], port: number, timeoutMs = 1000): Promise<Reachability[]> {
+export function probeReachability(
+  addresses: readonly MachineAddress[],
+  port: number,
+  timeoutMs = 1000,
+): Promise<Reachability[]> {
   return Promise.all(addresses.map((address) => probeOne(address, port, timeoutMs)));
 }
 

@@ -39,7 +39,9 @@ function socketInode(fdPath: string): number | undefined {
 function describeProcess(procRoot: string, pid: string): Omit<SocketOwner, "pid"> {
   let argv: string[] = [];
   try {
-    argv = readFileSync(join(procRoot, pid, "cmdline"), "utf8").split("\0").filter(Boolean);
+    argv = readFileSync(join(procRoot, pid, "cmdline"), "utf8")
+      .split("\0")
+      .filter(Boolean);
   } catch {
     // the process exited between listing and reading
   }

@@ -4,7 +4,12 @@ import { bufferedParts, bufferedResponse } from "./buffered-response.js";
 
 describe("bufferedResponse", () => {
   const make = () =>
-    bufferedResponse({ status: 201, headers: { "content-type": "text/plain", "x-a": "1" }, setCookies: ["a=1", "b=2"], body: "héllo" });
+    bufferedResponse({
+      status: 201,
+      headers: { "content-type": "text/plain", "x-a": "1" },
+      setCookies: ["a=1", "b=2"],
+      body: "héllo",
+    });
 
   it("is a Response in every way a reader can tell", async () => {
     const response = make();

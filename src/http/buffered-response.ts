@@ -46,8 +46,17 @@ function realOf(lazy: BufferedResponse): Response {
 const bufferedResponsePrototype = lazyPrototype<BufferedResponse>(
   Response.prototype,
   {
-    status: { get(this: BufferedResponse) { return this[kParts].status; } },
-    ok: { get(this: BufferedResponse) { const { status } = this[kParts]; return status >= 200 && status < 300; } },
+    status: {
+      get(this: BufferedResponse) {
+        return this[kParts].status;
+      },
+    },
+    ok: {
+      get(this: BufferedResponse) {
+        const { status } = this[kParts];
+        return status >= 200 && status < 300;
+      },
+    },
   },
   realOf,
 );

@@ -57,6 +57,9 @@ export class Builder {
       }
     }
     if (this.#app) return this.#app(req);
-    return new Response("Not Found", { status: 404, headers: { "content-type": "text/plain;charset=utf-8", "x-cascade": "pass" } });
+    return new Response("Not Found", {
+      status: 404,
+      headers: { "content-type": "text/plain;charset=utf-8", "x-cascade": "pass" },
+    });
   };
 }

@@ -28,10 +28,16 @@ test("no precondition headers: ok", () => {
 
 test("If-None-Match uses weak comparison and answers 304 for GET/HEAD, 412 otherwise", () => {
   assert.equal(evaluatePreconditions(req("GET", { "if-none-match": weak }), { etag: strong }), "not-modified");
-  assert.equal(evaluatePreconditions(req("HEAD", { "if-none-match": `"x", ${strong}` }), { etag: weak }), "not-modified");
+  assert.equal(
+    evaluatePreconditions(req("HEAD", { "if-none-match": `"x", ${strong}` }), { etag: weak }),
+    "not-modified",
+  );
   assert.equal(evaluatePreconditions(req("GET", { "if-none-match": '"other"' }), { etag: strong }), "ok");
   assert.equal(evaluatePreconditions(req("PUT", { "if-none-match": "*" }), { etag: strong }), "precondition-failed");
-  assert.equal(evaluatePreconditions(req("POST", { "if-none-match": strong }), { etag: strong }), "precondition-failed");
+  assert.equal(
+    evaluatePreconditions(req("POST", { "if-none-match": strong }), { etag: strong }),
+    "precondition-failed",
+  );
 });
 
 test("If-Match uses strong comparison", () => {
@@ -43,21 +49,36 @@ test("If-Match uses strong comparison", () => {
 });
 
 test("If-Unmodified-Since fails when modified later, and is skipped when If-Match is present", () => {
-  assert.equal(evaluatePreconditions(req("PUT", { "if-unmodified-since": before }), { lastModified: modified }), "precondition-failed");
+  assert.equal(
+    evaluatePreconditions(req("PUT", { "if-unmodified-since": before }), { lastModified: modified }),
+    "precondition-failed",
+  );
   assert.equal(evaluatePreconditions(req("PUT", { "if-unmodified-since": same }), { lastModified: modified }), "ok");
   assert.equal(
-    evaluatePreconditions(req("PUT", { "if-match": strong, "if-unmodified-since": before }), { etag: strong, lastModified: modified }),
+    evaluatePreconditions(req("PUT", { "if-match": strong, "if-unmodified-since": before }), {
+      etag: strong,
+      lastModified: modified,
+    }),
     "ok",
   );
-  assert.equal(evaluatePreconditions(req("PUT", { "if-unmodified-since": "not a date" }), { lastModified: modified }), "ok");
+  assert.equal(
+    evaluatePreconditions(req("PUT", { "if-unmodified-since": "not a date" }), { lastModified: modified }),
+    "ok",
+  );
 });
 
 test("If-Modified-Since compares whole seconds, only for GET/HEAD, only without If-None-Match", () => {
-  assert.equal(evaluatePreconditions(req("GET", { "if-modified-since": same }), { lastModified: modified }), "not-modified");
+  assert.equal(
+    evaluatePreconditions(req("GET", { "if-modified-since": same }), { lastModified: modified }),
+    "not-modified",
+  );
   assert.equal(evaluatePreconditions(req("GET", { "if-modified-since": before }), { lastModified: modified }), "ok");
   assert.equal(evaluatePreconditions(req("POST", { "if-modified-since": same }), { lastModified: modified }), "ok");
   assert.equal(
-    evaluatePreconditions(req("GET", { "if-none-match": '"other"', "if-modified-since": same }), { etag: strong, lastModified: modified }),
+    evaluatePreconditions(req("GET", { "if-none-match": '"other"', "if-modified-since": same }), {
+      etag: strong,
+      lastModified: modified,
+    }),
     "ok",
   );
   assert.equal(evaluatePreconditions(req("GET", { "if-modified-since": "garbage" }), { lastModified: modified }), "ok");

@@ -46,7 +46,9 @@ export class CookieJar {
   }
 
   delete(name: string, options: CookieOptions = {}): void {
-    this.#outgoing.push(cookie().serialize(name, "", { path: "/", ...options, expires: new Date(0), maxAge: undefined }));
+    this.#outgoing.push(
+      cookie().serialize(name, "", { path: "/", ...options, expires: new Date(0), maxAge: undefined }),
+    );
     delete this.#all()[name];
   }
 

@@ -6,7 +6,10 @@ describe("environment variables", () => {
   it("APP_ENV, then RACK_ENV, then NODE_ENV decide; blank ones do not count", () => {
     assert.equal(environmentFromProcess({}), "development");
     assert.equal(environmentFromProcess({ NODE_ENV: "test", RACK_ENV: " production " }), "production");
-    assert.deepEqual(environmentVariable({ APP_ENV: "  ", RACK_ENV: "staging", NODE_ENV: "production" }), { name: "RACK_ENV", value: "staging" });
+    assert.deepEqual(environmentVariable({ APP_ENV: "  ", RACK_ENV: "staging", NODE_ENV: "production" }), {
+      name: "RACK_ENV",
+      value: "staging",
+    });
   });
 
   it("names every variable when they disagree, and nothing when they agree", () => {

@@ -21,7 +21,11 @@ export function environmentFromProcess(env: NodeJS.ProcessEnv = process.env): st
 }
 
 /** Every environment variable that is set, when they do not all say the same; else undefined. */
-export function disagreeingEnvironmentVariables(env: NodeJS.ProcessEnv = process.env): Array<{ name: string; value: string }> | undefined {
-  const set = ENVIRONMENT_VARIABLES.map((name) => ({ name, value: env[name]?.trim() ?? "" })).filter(({ value }) => value !== "");
+export function disagreeingEnvironmentVariables(
+  env: NodeJS.ProcessEnv = process.env,
+): Array<{ name: string; value: string }> | undefined {
+  const set = ENVIRONMENT_VARIABLES.map((name) => ({ name, value: env[name]?.trim() ?? "" })).filter(
+    ({ value }) => value !== "",
+  );
   return new Set(set.map(({ value }) => value)).size > 1 ? set : undefined;
 }

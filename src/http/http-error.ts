@@ -7,7 +7,11 @@ export class HttpError extends Error {
   readonly headers: Record<string, string>;
   readonly expose: boolean;
 
-  constructor(status: number, message?: string, options: { headers?: Record<string, string>; cause?: unknown; expose?: boolean } = {}) {
+  constructor(
+    status: number,
+    message?: string,
+    options: { headers?: Record<string, string>; cause?: unknown; expose?: boolean } = {},
+  ) {
     super(message ?? statusText(status), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "HttpError";
     this.status = status;
@@ -17,13 +21,29 @@ export class HttpError extends Error {
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-  405: "Method Not Allowed", 406: "Not Acceptable", 408: "Request Timeout", 409: "Conflict",
-  410: "Gone", 411: "Length Required", 412: "Precondition Failed", 413: "Content Too Large",
-  414: "URI Too Long", 415: "Unsupported Media Type", 416: "Range Not Satisfiable",
-  422: "Unprocessable Content", 429: "Too Many Requests", 431: "Request Header Fields Too Large",
-  500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway",
-  503: "Service Unavailable", 504: "Gateway Timeout",
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  406: "Not Acceptable",
+  408: "Request Timeout",
+  409: "Conflict",
+  410: "Gone",
+  411: "Length Required",
+  412: "Precondition Failed",
+  413: "Content Too Large",
+  414: "URI Too Long",
+  415: "Unsupported Media Type",
+  416: "Range Not Satisfiable",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
+  500: "Internal Server Error",
+  501: "Not Implemented",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
 };
 
 export function statusText(status: number): string {

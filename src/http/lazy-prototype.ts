@@ -10,11 +10,17 @@ export function lazyPrototype<T>(base: object, own: PropertyDescriptorMap, real:
     if (key === "constructor" || key === Symbol.toStringTag || key in own) continue;
     const descriptor = Object.getOwnPropertyDescriptor(base, key)!;
     if (descriptor.get) {
-      Object.defineProperty(proto, key, { get(this: T) { return Reflect.get(real(this), key); } });
+      Object.defineProperty(proto, key, {
+        get(this: T) {
+          return Reflect.get(real(this), key);
+        },
+      });
     } else if (typeof descriptor.value === "function") {
       const method = descriptor.value as (...args: unknown[]) => unknown;
       Object.defineProperty(proto, key, {
-        value(this: T, ...args: unknown[]) { return method.apply(real(this), args); },
+        value(this: T, ...args: unknown[]) {
+          return method.apply(real(this), args);
+        },
         writable: true,
         configurable: true,
       });

@@ -25,7 +25,10 @@ function splitParams(part: string): { head: string; params: [string, string][]; 
     const eq = piece.indexOf("=");
     if (eq === -1) continue;
     const name = piece.slice(0, eq).trim().toLowerCase();
-    const value = piece.slice(eq + 1).trim().replace(/^"(.*)"$/, "$1");
+    const value = piece
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, "$1");
     if (name === "q") {
       const parsed = parseQ(value);
       if (parsed === undefined) return undefined;

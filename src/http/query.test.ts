@@ -6,7 +6,9 @@ import { parseQuery, QUERY_LIMITS } from "./query.js";
 describe("parseQuery", () => {
   it("parses Rack's shapes", () => {
     assert.deepEqual(parseQuery("a=1&b=two+words&c=%C3%BC"), { a: "1", b: "two words", c: "ü" });
-    assert.deepEqual(parseQuery("user[name]=ann&user[langs][]=ts&user[langs][]=rb"), { user: { name: "ann", langs: ["ts", "rb"] } });
+    assert.deepEqual(parseQuery("user[name]=ann&user[langs][]=ts&user[langs][]=rb"), {
+      user: { name: "ann", langs: ["ts", "rb"] },
+    });
     assert.deepEqual(parseQuery("x=1&x=2"), { x: "2" }, "a repeated plain key keeps the last value, as Rack does");
     assert.deepEqual(parseQuery(""), {});
     assert.deepEqual(parseQuery("flag"), { flag: "" });
@@ -27,20 +29,35 @@ describe("parseQuery", () => {
     ["a%5Bb%5D=1&a=1", "encoded brackets are brackets too"],
   ] as const) {
     it(`answers conflicting shapes with a 400: ${why}`, () => {
-      assert.throws(() => parseQuery(input), (error: unknown) => error instanceof HttpError && error.status === 400 && /used both as/.test(error.message));
+      assert.throws(
+        () => parseQuery(input),
+        (error: unknown) => error instanceof HttpError && error.status === 400 && /used both as/.test(error.message),
+      );
     });
   }
 
   it("caps depth, parameter count and array length with a 400", () => {
     const deep = "a" + "[x]".repeat(QUERY_LIMITS.depth + 1) + "=1";
-    assert.throws(() => parseQuery(deep), (e: unknown) => e instanceof HttpError && e.status === 400);
+    assert.throws(
+      () => parseQuery(deep),
+      (e: unknown) => e instanceof HttpError && e.status === 400,
+    );
     const many = Array.from({ length: QUERY_LIMITS.parameters + 1 }, (_, i) => `k${i}=1`).join("&");
-    assert.throws(() => parseQuery(many), (e: unknown) => e instanceof HttpError && e.status === 400);
+    assert.throws(
+      () => parseQuery(many),
+      (e: unknown) => e instanceof HttpError && e.status === 400,
+    );
     const long = Array.from({ length: QUERY_LIMITS.arrayLength + 1 }, () => "a[]=1").join("&");
-    assert.throws(() => parseQuery(long), (e: unknown) => e instanceof HttpError && e.status === 400);
+    assert.throws(
+      () => parseQuery(long),
+      (e: unknown) => e instanceof HttpError && e.status === 400,
+    );
   });
 
   it("answers a malformed escape in a key with a 400", () => {
-    assert.throws(() => parseQuery("a%ZZ[b]=1&c=2"), (e: unknown) => e instanceof HttpError && e.status === 400);
+    assert.throws(
+      () => parseQuery("a%ZZ[b]=1&c=2"),
+      (e: unknown) => e instanceof HttpError && e.status === 400,
+    );
   });
 });

@@ -10,8 +10,28 @@ const rows: [string | null, number, ReturnType<typeof parseRange>][] = [
   ["bytes=-1000", 100, { kind: "single", start: 0, end: 99 }],
   ["bytes=50-5000", 100, { kind: "single", start: 50, end: 99 }],
   ["Bytes = 0-0", 100, { kind: "single", start: 0, end: 0 }],
-  ["bytes=0-0,-1", 100, { kind: "multiple", ranges: [{ start: 0, end: 0 }, { start: 99, end: 99 }] }],
-  ["bytes=0-1, ,5-6", 100, { kind: "multiple", ranges: [{ start: 0, end: 1 }, { start: 5, end: 6 }] }],
+  [
+    "bytes=0-0,-1",
+    100,
+    {
+      kind: "multiple",
+      ranges: [
+        { start: 0, end: 0 },
+        { start: 99, end: 99 },
+      ],
+    },
+  ],
+  [
+    "bytes=0-1, ,5-6",
+    100,
+    {
+      kind: "multiple",
+      ranges: [
+        { start: 0, end: 1 },
+        { start: 5, end: 6 },
+      ],
+    },
+  ],
   ["bytes=200-300,0-1", 100, { kind: "single", start: 0, end: 1 }],
   ["bytes=100-", 100, { kind: "unsatisfiable" }],
   ["bytes=100-200,300-", 100, { kind: "unsatisfiable" }],

@@ -11,14 +11,22 @@ function binding(words: string[], env: Record<string, string> = {}) {
 }
 
 test("explicit loopback flags, with a separate value or with =", () => {
-  assert.deepEqual(binding(["frank", "app.ts", "--host", "127.0.0.1"]), { kind: "explicit", path: "args.3", description: "--host 127.0.0.1" });
+  assert.deepEqual(binding(["frank", "app.ts", "--host", "127.0.0.1"]), {
+    kind: "explicit",
+    path: "args.3",
+    description: "--host 127.0.0.1",
+  });
   assert.deepEqual(binding(["rackup", "-o", "localhost"], { RACK_ENV: "production" })?.description, "-o localhost");
   assert.deepEqual(binding(["gunicorn", "--bind=127.0.0.1:8000", "app:app"])?.path, "args.1");
   assert.deepEqual(binding(["python", "-m", "http.server", "-b", "::1"])?.description, "-b ::1");
 });
 
 test("all-interface flags are fine", () => {
-  for (const words of [["frank", "--host", "::"], ["gunicorn", "-b", "0.0.0.0:8000", "app:app"], ["rackup", "-o", "0.0.0.0"]]) {
+  for (const words of [
+    ["frank", "--host", "::"],
+    ["gunicorn", "-b", "0.0.0.0:8000", "app:app"],
+    ["rackup", "-o", "0.0.0.0"],
+  ]) {
     assert.equal(binding(words), undefined, words.join(" "));
   }
 });

@@ -16,8 +16,22 @@ export interface LoopbackBinding {
 
 /** Flags servers use for the listen address; a value is only judged when it is loopback. */
 const HOST_FLAGS = new Set([
-  "--host", "-o", "--bind", "-b", "--binding", "--address", "--addr", "--listen", "--hostname",
-  "-H", "-S", "-a", "--ip", "--bind-address", "--http-address", "--interface",
+  "--host",
+  "-o",
+  "--bind",
+  "-b",
+  "--binding",
+  "--address",
+  "--addr",
+  "--listen",
+  "--hostname",
+  "-H",
+  "-S",
+  "-a",
+  "--ip",
+  "--bind-address",
+  "--http-address",
+  "--interface",
 ]);
 
 interface LoopbackDefault {
@@ -39,7 +53,8 @@ const LOOPBACK_DEFAULTS: LoopbackDefault[] = [
     program: "rackup",
     hostFlags: ["-o", "--host"],
     hostVariables: [],
-    loopbackWhen: (words, env) => (flagValue(words, ["-E", "--env"]) ?? env.get("RACK_ENV") ?? "development") === "development",
+    loopbackWhen: (words, env) =>
+      (flagValue(words, ["-E", "--env"]) ?? env.get("RACK_ENV") ?? "development") === "development",
     behaviour: "rackup without -o listens on localhost only while RACK_ENV is development (its default)",
     environmentHint: "set env RACK_ENV=production, or pass --host 0.0.0.0 (or -o ::)",
   },

@@ -52,12 +52,17 @@ type Settings = Required<Pick<ManifestOptions, "name" | "image" | "replicas" | "
 function checkedOptions(options: ManifestOptions): Settings {
   const { name, image } = options;
   if (!name || name.length > 63 || !DNS_LABEL.test(name)) {
-    throw new ManifestOptionError(`--name "${name ?? ""}" must be a DNS label: lowercase letters, digits and "-", at most 63 characters`);
+    throw new ManifestOptionError(
+      `--name "${name ?? ""}" must be a DNS label: lowercase letters, digits and "-", at most 63 characters`,
+    );
   }
   if (options.namespace !== undefined && !DNS_LABEL.test(options.namespace)) {
     throw new ManifestOptionError(`--namespace "${options.namespace}" must be a DNS label`);
   }
-  if (!image || /\s/.test(image)) throw new ManifestOptionError(`--image "${image ?? ""}" must be an image reference such as registry.example/app:1.0`);
+  if (!image || /\s/.test(image))
+    throw new ManifestOptionError(
+      `--image "${image ?? ""}" must be an image reference such as registry.example/app:1.0`,
+    );
   const port = options.port ?? DEFAULT_CONTAINER_PORT;
   if (!Number.isInteger(port) || port < 1024 || port > 65535) {
     throw new ManifestOptionError(
@@ -65,7 +70,8 @@ function checkedOptions(options: ManifestOptions): Settings {
     );
   }
   const replicas = options.replicas ?? 2;
-  if (!Number.isInteger(replicas) || replicas < 1) throw new ManifestOptionError(`--replicas ${replicas} must be a whole number of at least 1`);
+  if (!Number.isInteger(replicas) || replicas < 1)
+    throw new ManifestOptionError(`--replicas ${replicas} must be a whole number of at least 1`);
   if (options.tlsSecret && !options.ingressHost) {
     throw new ManifestOptionError("--tls-secret needs --ingress-host: the certificate is for a host name");
   }
@@ -200,7 +206,9 @@ function horizontalPodAutoscaler(settings: Settings): JsonObject {
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: settings.name },
       minReplicas: settings.replicas,
       maxReplicas: settings.replicas * 4,
-      metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+      metrics: [
+        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+      ],
     },
   };
 }

@@ -122,7 +122,13 @@ export function labelsSelect(selector: Record<string, string>, labels: Record<st
 function containerView(container: JsonObject, path: FieldPath, containerCount: number): ContainerView {
   const ports: ContainerPort[] = arrayAt(container, "ports").flatMap((port, index) =>
     isObject(port)
-      ? [{ name: stringAt(port, "name"), containerPort: numberAt(port, "containerPort"), path: [...path, "ports", index] }]
+      ? [
+          {
+            name: stringAt(port, "name"),
+            containerPort: numberAt(port, "containerPort"),
+            path: [...path, "ports", index],
+          },
+        ]
       : [],
   );
   const env = new Map<string, EnvValue>();

@@ -17,7 +17,10 @@ const MODELS: Record<string, (data: never) => Validatable> = {
 };
 
 export class SchemaValidationError extends Error {
-  constructor(readonly objectName: string, readonly reason: string) {
+  constructor(
+    readonly objectName: string,
+    readonly reason: string,
+  ) {
     super(`${objectName} does not match the Kubernetes schema: ${reason}`);
     this.name = "SchemaValidationError";
   }

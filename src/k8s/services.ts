@@ -43,7 +43,9 @@ export function servicesOf(objects: readonly ManifestObject[]): ServiceView[] {
           const explicitTarget = portReferenceAt(port, "targetPort");
           const targetPort = explicitTarget ?? (number === undefined ? undefined : { number });
           const path = ["spec", "ports", index];
-          return [{ name: stringAt(port, "name"), port: number, targetPort, targetPortDefaulted: !explicitTarget, path }];
+          return [
+            { name: stringAt(port, "name"), port: number, targetPort, targetPortDefaulted: !explicitTarget, path },
+          ];
         }),
       };
     });

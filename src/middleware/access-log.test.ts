@@ -14,7 +14,11 @@ const hello: Handler = () => new Response("Hello, frank", { headers: { "set-cook
 
 test("json: one object per request with every field, once the body has been read", async () => {
   const { wrapped, lines } = logged(hello, { format: "json", remoteAddress: () => "198.18.0.2" });
-  const res = await wrapped(new Request("http://pod/hello?token=secret", { headers: { "user-agent": "kube-probe/1.30", "x-request-id": "req-42" } }));
+  const res = await wrapped(
+    new Request("http://pod/hello?token=secret", {
+      headers: { "user-agent": "kube-probe/1.30", "x-request-id": "req-42" },
+    }),
+  );
   assert.equal(lines.length, 0, "nothing is logged before the body went out");
   assert.equal(await res.text(), "Hello, frank");
   assert.equal(lines.length, 1);
@@ -122,9 +126,12 @@ test("under a server that reports sent responses, the line waits for that report
 });
 
 test("a handler that throws is logged with the status the server will answer, and the error goes on", async () => {
-  const { wrapped, lines } = logged(() => {
-    throw new Error("broken");
-  }, { format: "json" });
+  const { wrapped, lines } = logged(
+    () => {
+      throw new Error("broken");
+    },
+    { format: "json" },
+  );
   await assert.rejects(async () => wrapped(new Request("http://pod/broken")), /broken/);
   assert.equal(JSON.parse(lines[0]).status, 500);
 });

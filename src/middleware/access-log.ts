@@ -86,7 +86,14 @@ process.once("exit", () => {
 
 // ---- formatting -----------------------------------------------------------------------------
 
-const COLORS = { reset: "\x1b[0m", dim: "\x1b[2m", red: "\x1b[31m", green: "\x1b[32m", yellow: "\x1b[33m", cyan: "\x1b[36m" };
+const COLORS = {
+  reset: "\x1b[0m",
+  dim: "\x1b[2m",
+  red: "\x1b[31m",
+  green: "\x1b[32m",
+  yellow: "\x1b[33m",
+  cyan: "\x1b[36m",
+};
 
 function statusColor(status: number): string {
   if (status >= 500) return COLORS.red;
@@ -100,7 +107,11 @@ function formatDuration(ms: number): string {
 }
 
 function formatBytes(bytes: number): string {
-  return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  return bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 * 1024
+      ? `${(bytes / 1024).toFixed(1)} KiB`
+      : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 /** `GET /hello 200 1.23 ms 13 B`, the status coloured by class when `color` is set. */
@@ -133,7 +144,10 @@ export function formatJsonLine(entry: AccessEntry, time: Date): string {
  * The body passed on chunk by chunk while its bytes are counted; `done` is called once, when
  * the body has been sent or the client went away.
  */
-function countedBody(body: ReadableStream<Uint8Array>, done: (bytes: number, aborted: boolean) => void): ReadableStream<Uint8Array> {
+function countedBody(
+  body: ReadableStream<Uint8Array>,
+  done: (bytes: number, aborted: boolean) => void,
+): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   let bytes = 0;
   return new ReadableStream<Uint8Array>(
@@ -217,7 +231,11 @@ export function accessLog(options: AccessLogOptions = {}): Middleware {
         finish(0, false);
         return response;
       }
-      return new Response(countedBody(body, finish), { status: response.status, statusText: response.statusText, headers: response.headers });
+      return new Response(countedBody(body, finish), {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
     };
   };
 }

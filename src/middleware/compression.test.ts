@@ -8,11 +8,16 @@ const bigText = "frank says hello. ".repeat(200); // 3,600 bytes
 const textResponse = (body: BodyInit | null = bigText, headers: Record<string, string> = {}, status = 200) =>
   new Response(body, { status, headers: { "content-type": "text/html;charset=utf-8", ...headers } });
 const request = (acceptEncoding?: string, method = "GET", extra: Record<string, string> = {}) =>
-  new Request("http://localhost/", { method, headers: { ...(acceptEncoding ? { "accept-encoding": acceptEncoding } : {}), ...extra } });
+  new Request("http://localhost/", {
+    method,
+    headers: { ...(acceptEncoding ? { "accept-encoding": acceptEncoding } : {}), ...extra },
+  });
 const bytes = async (res: Response) => Buffer.from(await res.arrayBuffer());
 
 test("gzip: compressed body, Content-Encoding, Vary, no Content-Length, weak ETag", async () => {
-  const h = compression()(() => textResponse(bigText, { "content-length": String(bigText.length), etag: '"abc"', "accept-ranges": "bytes" }));
+  const h = compression()(() =>
+    textResponse(bigText, { "content-length": String(bigText.length), etag: '"abc"', "accept-ranges": "bytes" }),
+  );
   const res = await h(request("gzip, deflate"));
   assert.equal(res.headers.get("content-encoding"), "gzip");
   assert.equal(res.headers.get("vary"), "Accept-Encoding");
@@ -53,7 +58,9 @@ test("small bodies are left alone, with or without Content-Length", async () => 
   assert.equal(res.headers.get("content-length"), "12");
   assert.equal(res.headers.get("vary"), "Accept-Encoding");
   assert.equal(await res.text(), "<p>short</p>");
-  const declared = await compression()(() => textResponse("x".repeat(500), { "content-length": "500" }))(request("gzip"));
+  const declared = await compression()(() => textResponse("x".repeat(500), { "content-length": "500" }))(
+    request("gzip"),
+  );
   assert.equal(declared.headers.get("content-encoding"), null);
   const custom = await compression({ threshold: 5 })(() => textResponse("<p>short</p>"))(request("gzip"));
   assert.equal(custom.headers.get("content-encoding"), "gzip");
@@ -75,7 +82,9 @@ test("no double compression: encoded responses and compressed types pass untouch
     assert.equal(res.headers.get("content-encoding"), headers["content-encoding"] ?? null, JSON.stringify(headers));
     assert.equal((await res.text()).length, bigText.length);
   }
-  const json = await compression()(() => textResponse(bigText, { "content-type": "application/problem+json" }))(request("gzip"));
+  const json = await compression()(() => textResponse(bigText, { "content-type": "application/problem+json" }))(
+    request("gzip"),
+  );
   assert.equal(json.headers.get("content-encoding"), "gzip");
   const svg = await compression()(() => textResponse(bigText, { "content-type": "image/svg+xml" }))(request("gzip"));
   assert.equal(svg.headers.get("content-encoding"), "gzip");
@@ -90,7 +99,9 @@ test("HEAD, 204, 304, 206 and no Accept-Encoding are not compressed", async () =
     const res = await compression()(() => textResponse(null, {}, status))(request("gzip"));
     assert.equal(res.headers.get("content-encoding"), null);
   }
-  const partial = await compression()(() => textResponse(bigText, { "content-range": "bytes 0-3599/9000" }, 206))(request("gzip", "GET", { range: "bytes=0-3599" }));
+  const partial = await compression()(() => textResponse(bigText, { "content-range": "bytes 0-3599/9000" }, 206))(
+    request("gzip", "GET", { range: "bytes=0-3599" }),
+  );
   assert.equal(partial.headers.get("content-encoding"), null);
   assert.equal(partial.status, 206);
 });
@@ -99,18 +110,19 @@ test("streams: each chunk arrives compressed before the handler produces the nex
   const encoder = new TextEncoder();
   let release!: () => void;
   const secondMayGo = new Promise<void>((resolve) => (release = resolve));
-  const h = compression()(() =>
-    new Response(
-      new ReadableStream<Uint8Array>({
-        async start(controller) {
-          controller.enqueue(encoder.encode("data: first\n\n"));
-          await secondMayGo;
-          controller.enqueue(encoder.encode("data: second\n\n"));
-          controller.close();
-        },
-      }),
-      { headers: { "content-type": "text/event-stream" } },
-    ),
+  const h = compression()(
+    () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          async start(controller) {
+            controller.enqueue(encoder.encode("data: first\n\n"));
+            await secondMayGo;
+            controller.enqueue(encoder.encode("data: second\n\n"));
+            controller.close();
+          },
+        }),
+        { headers: { "content-type": "text/event-stream" } },
+      ),
   );
   const res = await h(request("gzip"));
   assert.equal(res.headers.get("content-encoding"), "gzip");
@@ -133,19 +145,20 @@ test("streams: each chunk arrives compressed before the handler produces the nex
 
 test("a client going away cancels the handler's stream", async () => {
   let cancelled: unknown;
-  const h = compression()(() =>
-    new Response(
-      new ReadableStream<Uint8Array>({
-        pull(controller) {
-          controller.enqueue(new TextEncoder().encode(bigText));
-          return new Promise((resolve) => setTimeout(resolve, 5));
-        },
-        cancel(reason) {
-          cancelled = reason ?? "cancelled";
-        },
-      }),
-      { headers: { "content-type": "text/plain" } },
-    ),
+  const h = compression()(
+    () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          pull(controller) {
+            controller.enqueue(new TextEncoder().encode(bigText));
+            return new Promise((resolve) => setTimeout(resolve, 5));
+          },
+          cancel(reason) {
+            cancelled = reason ?? "cancelled";
+          },
+        }),
+        { headers: { "content-type": "text/plain" } },
+      ),
   );
   const res = await h(request("br"));
   const reader = res.body!.getReader();
@@ -155,7 +168,9 @@ test("a client going away cancels the handler's stream", async () => {
 });
 
 test("compresses a Hono app's JSON", async () => {
-  const hono = new Hono().get("/", (c) => c.json({ items: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `item ${i}` })) }));
+  const hono = new Hono().get("/", (c) =>
+    c.json({ items: Array.from({ length: 200 }, (_, i) => ({ id: i, name: `item ${i}` })) }),
+  );
   const res = await compression()(hono.fetch)(request("gzip"));
   assert.equal(res.headers.get("content-encoding"), "gzip");
   assert.equal(JSON.parse(gunzipSync(await bytes(res)).toString()).items.length, 200);

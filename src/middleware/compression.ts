@@ -52,7 +52,11 @@ export function compression(options: CompressionOptions = {}): Middleware {
       const size = await source.bufferWhatIsReady(threshold);
       if (size !== undefined && size < threshold) {
         const body = source.takeBuffered();
-        return new Response(body, { status: withVary.status, statusText: withVary.statusText, headers: withHeader(withVary.headers, "content-length", String(body.byteLength)) });
+        return new Response(body, {
+          status: withVary.status,
+          statusText: withVary.statusText,
+          headers: withHeader(withVary.headers, "content-length", String(body.byteLength)),
+        });
       }
     }
 
@@ -63,8 +67,13 @@ export function compression(options: CompressionOptions = {}): Middleware {
     // The bytes differ from the uncompressed representation, so a strong validator would lie.
     const etag = headers.get("etag");
     if (etag && !etag.startsWith("W/")) headers.set("etag", `W/${etag}`);
-    const compressor = encoding === "br" ? brotli(options.brotliQuality ?? 4, declared) : createGzip({ level: options.gzipLevel ?? 6 });
-    return new Response(compressStream(source, compressor, encoding), { status: withVary.status, statusText: withVary.statusText, headers });
+    const compressor =
+      encoding === "br" ? brotli(options.brotliQuality ?? 4, declared) : createGzip({ level: options.gzipLevel ?? 6 });
+    return new Response(compressStream(source, compressor, encoding), {
+      status: withVary.status,
+      statusText: withVary.statusText,
+      headers,
+    });
   };
 }
 
@@ -161,7 +170,11 @@ class ChunkSource {
   }
 }
 
-function compressStream(source: ChunkSource, compressor: Gzip | BrotliCompress, encoding: Encoding): ReadableStream<Uint8Array> {
+function compressStream(
+  source: ChunkSource,
+  compressor: Gzip | BrotliCompress,
+  encoding: Encoding,
+): ReadableStream<Uint8Array> {
   const flushKind = encoding === "br" ? constants.BROTLI_OPERATION_FLUSH : constants.Z_SYNC_FLUSH;
   const ended = new Promise<void>((resolve) => compressor.once("end", resolve));
   return new ReadableStream<Uint8Array>({
@@ -180,7 +193,9 @@ function compressStream(source: ChunkSource, compressor: Gzip | BrotliCompress, 
         }
         // Flushing after each chunk sends what the handler produced without waiting for
         // more; a full-size chunk loses only a few bytes of ratio to it.
-        await new Promise<void>((resolve) => compressor.write(value, () => compressor.flush(flushKind, () => resolve())));
+        await new Promise<void>((resolve) =>
+          compressor.write(value, () => compressor.flush(flushKind, () => resolve())),
+        );
       } catch (error) {
         compressor.destroy();
         throw error;

@@ -35,7 +35,10 @@ test("a changed session is written as an HttpOnly, SameSite=Lax cookie and read 
 });
 
 test("the cookie is encrypted: its value does not contain the data", async () => {
-  const h = cookieSession({ secret: SECRET })((req) => ((getSession(req).user = "alice@example.test"), new Response("ok")));
+  const h = cookieSession({ secret: SECRET })((req) => {
+    getSession(req).user = "alice@example.test";
+    return new Response("ok");
+  });
   const value = cookieOf(await call(h, "/"))!.split("=")[1];
   assert.doesNotMatch(Buffer.from(value, "base64url").toString("latin1"), /alice/);
   assert.doesNotMatch(value, /alice/);
@@ -135,7 +138,10 @@ test("maxAge, Secure, and server-side expiry inside the cookie", async (t) => {
 });
 
 test("a session too large for a cookie is an error that says so", async () => {
-  const h = cookieSession({ secret: SECRET })((req) => ((getSession(req).blob = "x".repeat(5000)), new Response("ok")));
+  const h = cookieSession({ secret: SECRET })((req) => {
+    getSession(req).blob = "x".repeat(5000);
+    return new Response("ok");
+  });
   await assert.rejects(call(h, "/"), /store less in the session/);
 });
 
@@ -154,6 +160,9 @@ test("works with a Hono app through c.req.raw and on immutable responses", async
   const res = await h(new Request("http://localhost/"));
   assert.equal(res.status, 302);
   assert.ok(res.headers.get("set-cookie"));
-  const redirect = cookieSession({ secret: SECRET })((req) => ((getSession(req).x = 1), Response.redirect("http://localhost/", 303)));
+  const redirect = cookieSession({ secret: SECRET })((req) => {
+    getSession(req).x = 1;
+    return Response.redirect("http://localhost/", 303);
+  });
   assert.ok((await redirect(new Request("http://localhost/"))).headers.get("set-cookie"));
 });

@@ -76,7 +76,8 @@ export function cookieSession(options: CookieSessionOptions = {}): Middleware {
 /** The session of this request; throws when cookieSession() is not in front of the handler. */
 export function getSession(req: Request): Session {
   const state = sessions.get(req);
-  if (!state) throw new Error("no session for this request: turn sessions on (app.enable(\"sessions\") or use cookieSession())");
+  if (!state)
+    throw new Error('no session for this request: turn sessions on (app.enable("sessions") or use cookieSession())');
   return state.session;
 }
 
@@ -87,21 +88,29 @@ export function findSession(req: Request): Session | undefined {
 
 function resolveSecrets(options: CookieSessionOptions): string[] {
   const given = options.secret ?? process.env.SESSION_SECRET;
-  const secrets = (typeof given === "string" ? given.split(",") : [...(given ?? [])]).map((s) => s.trim()).filter(Boolean);
+  const secrets = (typeof given === "string" ? given.split(",") : [...(given ?? [])])
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (secrets.length > 0) {
     for (const secret of secrets) {
       if (secret.length < MIN_SECRET_LENGTH) {
-        throw new Error(`session secret too short (${secret.length} characters, need ${MIN_SECRET_LENGTH}); make one with: openssl rand -hex 32`);
+        throw new Error(
+          `session secret too short (${secret.length} characters, need ${MIN_SECRET_LENGTH}); make one with: openssl rand -hex 32`,
+        );
       }
     }
     return secrets;
   }
   const environment = options.environment ?? environmentFromProcess();
   if (environment !== "development" && environment !== "test") {
-    throw new Error(`sessions need SESSION_SECRET in ${environment}: without it every restart and every replica would reject the others' cookies. Make one with: openssl rand -hex 32`);
+    throw new Error(
+      `sessions need SESSION_SECRET in ${environment}: without it every restart and every replica would reject the others' cookies. Make one with: openssl rand -hex 32`,
+    );
   }
   if (environment === "development") {
-    (options.logger ?? console).warn("frank: SESSION_SECRET is not set; using a random secret, so sessions end when the process restarts");
+    (options.logger ?? console).warn(
+      "frank: SESSION_SECRET is not set; using a random secret, so sessions end when the process restarts",
+    );
   }
   return [randomBytes(32).toString("hex")];
 }
@@ -110,15 +119,29 @@ function deriveKey(secret: string): Buffer {
   return Buffer.from(hkdfSync("sha256", secret, "frank cookie session", "aes-256-gcm key", 32));
 }
 
-function seal(session: Session, key: Buffer, aad: Buffer, name: string, options: CookieSessionOptions, req: Request): string {
+function seal(
+  session: Session,
+  key: Buffer,
+  aad: Buffer,
+  name: string,
+  options: CookieSessionOptions,
+  req: Request,
+): string {
   const payload: { d: Session; e?: number } = { d: session };
   if (options.maxAge !== undefined) payload.e = Date.now() + options.maxAge * 1000;
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv("aes-256-gcm", key, iv).setAAD(aad);
-  const sealed = Buffer.concat([iv, cipher.update(JSON.stringify(payload), "utf8"), cipher.final(), cipher.getAuthTag()]);
+  const sealed = Buffer.concat([
+    iv,
+    cipher.update(JSON.stringify(payload), "utf8"),
+    cipher.final(),
+    cipher.getAuthTag(),
+  ]);
   const cookie = serialize(name, sealed.toString("base64url"), options, req, options.maxAge);
   if (Buffer.byteLength(cookie) > MAX_COOKIE_BYTES) {
-    throw new Error(`the session cookie would be ${Buffer.byteLength(cookie)} bytes, over the ${MAX_COOKIE_BYTES} browsers keep; store less in the session`);
+    throw new Error(
+      `the session cookie would be ${Buffer.byteLength(cookie)} bytes, over the ${MAX_COOKIE_BYTES} browsers keep; store less in the session`,
+    );
   }
   return cookie;
 }
@@ -146,11 +169,17 @@ function expire(name: string, options: CookieSessionOptions): string {
   return serialize(name, "", options, undefined, 0);
 }
 
-function serialize(name: string, value: string, options: CookieSessionOptions, req: Request | undefined, maxAge: number | undefined): string {
+function serialize(
+  name: string,
+  value: string,
+  options: CookieSessionOptions,
+  req: Request | undefined,
+  maxAge: number | undefined,
+): string {
   let cookie = `${name}=${value}; Path=${options.path ?? "/"}; HttpOnly; SameSite=${options.sameSite ?? "Lax"}`;
   if (options.domain) cookie += `; Domain=${options.domain}`;
   if (maxAge !== undefined) cookie += `; Max-Age=${maxAge}`;
-  const secure = options.secure ?? (req !== undefined && req.url.startsWith("https:"));
+  const secure = options.secure ?? req?.url.startsWith("https:");
   if (secure || options.sameSite === "None") cookie += "; Secure";
   return cookie;
 }

@@ -48,7 +48,10 @@ export function cors(options: CorsOptions): Middleware {
 
     const allowOrigin = options.origin === "*" ? "*" : origin;
     if (isPreflight) {
-      const headers = new Headers({ "access-control-allow-origin": allowOrigin, "access-control-allow-methods": methods });
+      const headers = new Headers({
+        "access-control-allow-origin": allowOrigin,
+        "access-control-allow-methods": methods,
+      });
       if (variesByOrigin) addVary(headers, "Origin");
       if (options.credentials) headers.set("access-control-allow-credentials", "true");
       if (options.maxAge !== undefined) headers.set("access-control-max-age", String(options.maxAge));

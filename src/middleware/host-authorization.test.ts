@@ -9,14 +9,31 @@ const status = async (handler: (req: Request) => Response | Promise<Response>, h
 
 test("loopback names are allowed by default, with or without a port", async () => {
   const guard = hostAuthorization()(ok);
-  for (const host of ["localhost", "localhost:4567", "LOCALHOST:1", "127.0.0.1:4567", "[::1]:4567", "[::1]", "app.localhost:3000", "a.b.localhost", "localhost."]) {
+  for (const host of [
+    "localhost",
+    "localhost:4567",
+    "LOCALHOST:1",
+    "127.0.0.1:4567",
+    "[::1]:4567",
+    "[::1]",
+    "app.localhost:3000",
+    "a.b.localhost",
+    "localhost.",
+  ]) {
     assert.equal(await status(guard, host), 200, host);
   }
 });
 
 test("other hosts get 403 Host not permitted", async () => {
   const guard = hostAuthorization()(ok);
-  for (const host of ["evil.example", "evil.example:4567", "localhost.evil.example", "127.0.0.2", "notlocalhost", "[::2]:80"]) {
+  for (const host of [
+    "evil.example",
+    "evil.example:4567",
+    "localhost.evil.example",
+    "127.0.0.2",
+    "notlocalhost",
+    "[::2]:80",
+  ]) {
     const res = await guard(new Request("http://127.0.0.1/", { headers: { host } }));
     assert.equal(res.status, 403, host);
     assert.match(await res.text(), /^Host not permitted/);

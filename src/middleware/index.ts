@@ -16,7 +16,12 @@ export {
 export { compression, negotiate, isCompressible, type CompressionOptions, type Encoding } from "./compression.js";
 export { cookieSession, getSession, findSession, type CookieSessionOptions, type Session } from "./cookie-session.js";
 export { cors, type CorsOptions, type CorsOrigin } from "./cors.js";
-export { hostAuthorization, LOOPBACK_HOSTS, type HostAuthorizationOptions, type HostPattern } from "./host-authorization.js";
+export {
+  hostAuthorization,
+  LOOPBACK_HOSTS,
+  type HostAuthorizationOptions,
+  type HostPattern,
+} from "./host-authorization.js";
 export { methodOverride, type MethodOverrideOptions } from "./method-override.js";
 export { renderNotFoundPage, suggestedRoute, type RouteSummary } from "./not-found-page.js";
 export {
@@ -29,4 +34,9 @@ export {
 } from "./protection.js";
 export { requestId, getRequestId, type RequestIdOptions } from "./request-id.js";
 export { deriveRequest } from "../http/request-state.js";
-export { showExceptions, renderErrorPage, type ErrorPageOptions, type ShowExceptionsOptions } from "./show-exceptions.js";
+export {
+  showExceptions,
+  renderErrorPage,
+  type ErrorPageOptions,
+  type ShowExceptionsOptions,
+} from "./show-exceptions.js";

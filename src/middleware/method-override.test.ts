@@ -16,9 +16,9 @@ test("a multipart _method field works", async () => {
   const form = new FormData();
   form.set("_method", "PUT");
   form.set("name", "n");
-  const res = await methodOverride()(async (req) => new Response(`${req.method} ${(await req.formData()).get("name")}`))(
-    new Request("http://localhost/", { method: "POST", body: form }),
-  );
+  const res = await methodOverride()(
+    async (req) => new Response(`${req.method} ${(await req.formData()).get("name")}`),
+  )(new Request("http://localhost/", { method: "POST", body: form }));
   assert.equal(await res.text(), "PUT n");
 });
 
@@ -28,7 +28,9 @@ test("the X-HTTP-Method-Override header works without a form", async () => {
 });
 
 test("only POST is overridden, and never to a safe or unknown method", async () => {
-  const get = await echo(new Request("http://localhost/?_method=delete", { headers: { "x-http-method-override": "DELETE" } }));
+  const get = await echo(
+    new Request("http://localhost/?_method=delete", { headers: { "x-http-method-override": "DELETE" } }),
+  );
   assert.equal(await get.text(), "GET ");
   for (const method of ["GET", "HEAD", "OPTIONS", "TRACE", "CONNECT", "BREW"]) {
     const res = await echo(post(`_method=${method}`, { "content-type": "application/x-www-form-urlencoded" }));
@@ -45,7 +47,13 @@ test("a JSON body's _method key is ignored, and a plain POST passes untouched", 
 test("custom methods list, and a Hono app routes the overridden method", async () => {
   const hono = new Hono().delete("/posts/1", (c) => c.text("deleted")).post("/posts/1", (c) => c.text("created"));
   const h = methodOverride()(hono.fetch);
-  assert.equal(await (await h(post("_method=DELETE", { "content-type": "application/x-www-form-urlencoded" }))).text(), "deleted");
+  assert.equal(
+    await (await h(post("_method=DELETE", { "content-type": "application/x-www-form-urlencoded" }))).text(),
+    "deleted",
+  );
   const onlyPut = methodOverride({ methods: ["PUT"] })(hono.fetch);
-  assert.equal(await (await onlyPut(post("_method=DELETE", { "content-type": "application/x-www-form-urlencoded" }))).text(), "created");
+  assert.equal(
+    await (await onlyPut(post("_method=DELETE", { "content-type": "application/x-www-form-urlencoded" }))).text(),
+    "created",
+  );
 });

@@ -10,7 +10,10 @@ const routes = [
 ];
 
 test("HTML: the missing request, the code to add it, and the route table", async () => {
-  const res = renderNotFoundPage(new Request("http://localhost:4567/orders", { headers: { accept: "text/html" } }), routes);
+  const res = renderNotFoundPage(
+    new Request("http://localhost:4567/orders", { headers: { accept: "text/html" } }),
+    routes,
+  );
   assert.equal(res.status, 404);
   assert.equal(res.headers.get("x-cascade"), "pass");
   assert.equal(res.headers.get("content-type"), "text/html;charset=utf-8");
@@ -19,7 +22,10 @@ test("HTML: the missing request, the code to add it, and the route table", async
   assert.match(body, /<span class="k">app<\/span>\.get\(<span class="s">&quot;\/orders&quot;<\/span>, \(c\) =&gt; \{/);
   assert.match(body, /<td class="method">GET<\/td><td>\/hello\/:name<\/td>/);
   // The same path exists for POST: the likely mistake is pointed out.
-  assert.match(body, /<tr class="near"><td class="method">POST<\/td><td>\/orders<span class="hint">same path, other method<\/span>/);
+  assert.match(
+    body,
+    /<tr class="near"><td class="method">POST<\/td><td>\/orders<span class="hint">same path, other method<\/span>/,
+  );
 });
 
 test("plain text for curl, with the same facts", async () => {
@@ -28,14 +34,17 @@ test("plain text for curl, with the same facts", async () => {
   assert.equal(res.headers.get("x-cascade"), "pass");
   const text = await res.text();
   assert.match(text, /^404 Not Found: no route matches GET \/missing\n/);
-  assert.match(text, /^  app\.get\("\/missing", \(c\) => \{$/m);
-  assert.match(text, /^  DELETE  \/orders\/:id$/m);
+  assert.match(text, /^ {2}app\.get\("\/missing", \(c\) => \{$/m);
+  assert.match(text, /^ {2}DELETE {2}\/orders\/:id$/m);
 });
 
 test("an app with no routes says so", async () => {
   const text = await renderNotFoundPage(new Request("http://localhost/"), []).text();
   assert.match(text, /This app has no routes yet\./);
-  const page = await renderNotFoundPage(new Request("http://localhost/", { headers: { accept: "text/html" } }), []).text();
+  const page = await renderNotFoundPage(
+    new Request("http://localhost/", { headers: { accept: "text/html" } }),
+    [],
+  ).text();
   assert.match(page, /This app has no routes yet\./);
 });
 
@@ -47,7 +56,10 @@ test("the suggestion uses the DSL verb, app.route for others, and escapes patter
 });
 
 test("percent-encoded paths are shown decoded and escaped in HTML; HEAD gets no body", async () => {
-  const res = renderNotFoundPage(new Request("http://localhost/caf%C3%A9/%3Cb%3E", { headers: { accept: "text/html" } }), routes);
+  const res = renderNotFoundPage(
+    new Request("http://localhost/caf%C3%A9/%3Cb%3E", { headers: { accept: "text/html" } }),
+    routes,
+  );
   const body = await res.text();
   assert.match(body, /GET \/café\/&lt;b&gt;/);
   assert.ok(!body.includes("/<b>"));

@@ -30,12 +30,18 @@ export function renderNotFoundPage(req: Request, routes: ReadonlyArray<RouteSumm
       ...suggestion.split("\n").map((line) => `  ${line}`),
       "",
       routes.length === 0 ? "This app has no routes yet." : `Routes (${routes.length}, first match wins):`,
-      ...routes.map((r) => `  ${r.method.toUpperCase().padEnd(width)}  ${r.pattern}${samePath(r) ? "   <- same path, other method" : ""}`),
+      ...routes.map(
+        (r) =>
+          `  ${r.method.toUpperCase().padEnd(width)}  ${r.pattern}${samePath(r) ? "   <- same path, other method" : ""}`,
+      ),
       "",
       "(development environment: production shows a terse Not Found page)",
       "",
     ].join("\n");
-    return new Response(req.method === "HEAD" ? null : text, { status: 404, headers: { ...DEV_TEXT_HEADERS, ...headers } });
+    return new Response(req.method === "HEAD" ? null : text, {
+      status: 404,
+      headers: { ...DEV_TEXT_HEADERS, ...headers },
+    });
   }
 
   const body = html`
@@ -49,11 +55,14 @@ export function renderNotFoundPage(req: Request, routes: ReadonlyArray<RouteSumm
     <pre class="code">${highlight(suggestion)}</pre>
   </section>
   <section class="card" id="routes"><h2>Routes <small>${routes.length} defined; the first match wins</small></h2>
-    ${routes.length === 0
-      ? html`<p class="empty">This app has no routes yet.</p>`
-      : html`<table class="routes">${routes.map(
-          (r) => html`<tr class="${samePath(r) ? "near" : ""}"><td class="method">${r.method.toUpperCase()}</td><td>${r.pattern}${samePath(r) && html`<span class="hint">same path, other method</span>`}</td></tr>`,
-        )}</table>`}
+    ${
+      routes.length === 0
+        ? html`<p class="empty">This app has no routes yet.</p>`
+        : html`<table class="routes">${routes.map(
+            (r) =>
+              html`<tr class="${samePath(r) ? "near" : ""}"><td class="method">${r.method.toUpperCase()}</td><td>${r.pattern}${samePath(r) && html`<span class="hint">same path, other method</span>`}</td></tr>`,
+          )}</table>`
+    }
   </section>
 </main>`;
   return new Response(req.method === "HEAD" ? null : page(`404 ${req.method} ${path} · frank`, body), {
@@ -67,7 +76,9 @@ export function suggestedRoute(method: string, path: string): string {
   // Characters with a meaning in Sinatra patterns are escaped so the route matches literally.
   const pattern = JSON.stringify(path.replace(/[:*?()|{}\\]/g, "\\$&"));
   const verb = method.toUpperCase();
-  const opening = DSL_VERBS.has(verb) ? `app.${verb.toLowerCase()}(${pattern}, (c) => {` : `app.route(${JSON.stringify(verb)}, ${pattern}, (c) => {`;
+  const opening = DSL_VERBS.has(verb)
+    ? `app.${verb.toLowerCase()}(${pattern}, (c) => {`
+    : `app.route(${JSON.stringify(verb)}, ${pattern}, (c) => {`;
   return `${opening}\n  return "Hello from ${path.replace(/["\\]/g, "")}";\n});`;
 }
 

@@ -48,10 +48,17 @@ export function protection(options: ProtectionOptions = {}): Middleware {
 
   return (next) => async (req) => {
     if (checkTokens && needsToken(req) && !(await hasValidToken(req))) {
-      return new Response("Forbidden: this form submission has a missing or wrong authenticity token. Put authenticityToken(req) in the form as authenticity_token.\n", {
-        status: 403,
-        headers: { "content-type": "text/plain;charset=utf-8", "cache-control": "no-store", ...Object.fromEntries(securityHeaders) },
-      });
+      return new Response(
+        "Forbidden: this form submission has a missing or wrong authenticity token. Put authenticityToken(req) in the form as authenticity_token.\n",
+        {
+          status: 403,
+          headers: {
+            "content-type": "text/plain;charset=utf-8",
+            "cache-control": "no-store",
+            ...Object.fromEntries(securityHeaders),
+          },
+        },
+      );
     }
     const res = await next(req);
     return editHeaders(res, (headers) => {
@@ -68,7 +75,8 @@ export function protection(options: ProtectionOptions = {}): Middleware {
  */
 export function authenticityToken(req: Request): string {
   const session = getSession(req);
-  let secret = typeof session[SESSION_KEY] === "string" ? Buffer.from(session[SESSION_KEY] as string, "base64url") : undefined;
+  let secret =
+    typeof session[SESSION_KEY] === "string" ? Buffer.from(session[SESSION_KEY] as string, "base64url") : undefined;
   if (secret?.length !== TOKEN_BYTES) {
     secret = randomBytes(TOKEN_BYTES);
     session[SESSION_KEY] = secret.toString("base64url");
@@ -78,7 +86,11 @@ export function authenticityToken(req: Request): string {
 }
 
 function needsToken(req: Request): boolean {
-  return !SAFE_METHODS.has(req.method) && findSession(req) !== undefined && FORM_TYPES.test(req.headers.get("content-type") ?? "");
+  return (
+    !SAFE_METHODS.has(req.method) &&
+    findSession(req) !== undefined &&
+    FORM_TYPES.test(req.headers.get("content-type") ?? "")
+  );
 }
 
 async function hasValidToken(req: Request): Promise<boolean> {

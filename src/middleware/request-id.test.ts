@@ -19,7 +19,7 @@ test("keeps a sane incoming id", async () => {
 });
 
 test("replaces an id that is too long or carries odd characters", async () => {
-  for (const bad of ["x".repeat(129), "a b", "<script>", "a\"b"]) {
+  for (const bad of ["x".repeat(129), "a b", "<script>", 'a"b']) {
     const res = await echo(new Request("http://localhost/", { headers: { "x-request-id": bad } }));
     assert.notEqual(res.headers.get("x-request-id"), bad);
     assert.equal(res.headers.get("x-request-id")?.length, 36);

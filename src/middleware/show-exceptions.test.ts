@@ -32,7 +32,9 @@ writeFileSync(
   ].join("\n"),
 );
 // Destructured so V8 names the frames plainly ("loadOrder", not "Module.loadOrder").
-const { loadOrder, handler }: { loadOrder(text: string): unknown; handler(): unknown } = await import(pathToFileURL(join(appDir, "orders.mjs")).href);
+const { loadOrder, handler }: { loadOrder(text: string): unknown; handler(): unknown } = await import(
+  pathToFileURL(join(appDir, "orders.mjs")).href
+);
 
 function thrownByApp(): unknown {
   try {
@@ -67,8 +69,11 @@ test("HTML page: class, message, app frame with source, request with secrets mas
   assert.match(body, /<span class="kicker">RangeError<\/span>/);
   assert.match(body, /order total is negative/);
   assert.match(body, /in <code>loadOrder<\/code> at <code>orders\.mjs:5<\/code>/);
-  assert.match(body, /<div class="frame app">\s*<div class="frame-head"><span class="tag">app<\/span><span class="fn mono">loadOrder<\/span><span class="loc mono">orders\.mjs:5:11<\/span>/);
-  assert.match(body, /<span class="l current"><span class="ln">5<\/span>    throw new RangeError/);
+  assert.match(
+    body,
+    /<div class="frame app">\s*<div class="frame-head"><span class="tag">app<\/span><span class="fn mono">loadOrder<\/span><span class="loc mono">orders\.mjs:5:11<\/span>/,
+  );
+  assert.match(body, /<span class="l current"><span class="ln">5<\/span> {4}throw new RangeError/);
   // This test file lives in frank's src/, so its frames are frank's and folded away.
   assert.match(body, /<details class="others"><summary>\d+ frames? in frank/);
   assert.match(body, /Caused by[\s\S]*SyntaxError/);
@@ -76,7 +81,17 @@ test("HTML page: class, message, app frame with source, request with secrets mas
   assert.match(body, /<th>title<\/th><td>Milk<\/td>/);
   assert.match(body, /<th>theme<\/th><td>dark<\/td>/);
   assert.match(body, /<th>authorization<\/th><td>Bearer <span class="masked">\[masked\]<\/span><\/td>/);
-  for (const secret of ["K3Y", "T0K", "hunter2", "eyJhbGciOi", "dXNlcjpwYXNz", "sk_live_123", "ENCRYPTED", "S1D", ">abc<"]) {
+  for (const secret of [
+    "K3Y",
+    "T0K",
+    "hunter2",
+    "eyJhbGciOi",
+    "dXNlcjpwYXNz",
+    "sk_live_123",
+    "ENCRYPTED",
+    "S1D",
+    ">abc<",
+  ]) {
     assert.ok(!body.includes(secret), `${secret} leaked into the page`);
   }
 });
@@ -90,7 +105,7 @@ test("curl and API clients get plain text with the same facts and masking", asyn
     assert.match(text, /^orders\.mjs:5 in loadOrder$/m);
     assert.match(text, /^> +5 \| +throw new RangeError/m);
     assert.match(text, /^> +3 \| +return JSON\.parse/m);
-    assert.match(text, /^  app +loadOrder \(orders\.mjs:5:11\)$/m);
+    assert.match(text, /^ {2}app +loadOrder \(orders\.mjs:5:11\)$/m);
     assert.match(text, /Caused by: SyntaxError/);
     assert.match(text, /^POST http:\/\/localhost:4567\/orders\/7\?page=2&api_key=\[masked\]&access_token=\[masked\]$/m);
     assert.match(text, /authorization: Bearer \[masked\]/);
@@ -100,7 +115,10 @@ test("curl and API clients get plain text with the same facts and masking", asyn
 });
 
 test("user input in the message and request is escaped in HTML", async () => {
-  const res = await renderErrorPage(new Error("<img src=x onerror=alert(1)>"), new Request("http://localhost/?q=<script>x</script>", { headers: { accept: "text/html" } }));
+  const res = await renderErrorPage(
+    new Error("<img src=x onerror=alert(1)>"),
+    new Request("http://localhost/?q=<script>x</script>", { headers: { accept: "text/html" } }),
+  );
   const body = await res.text();
   assert.ok(!body.includes("<img src=x"));
   assert.ok(!body.includes("<script>x"));
@@ -129,18 +147,23 @@ test("dependency frames fold away; app frames from ES modules (file: URLs) get s
   } catch (e) {
     error = e;
   }
-  const res = await renderErrorPage(error, new Request("http://localhost/", { headers: { accept: "text/html" } }), { appRoot: appDir });
+  const res = await renderErrorPage(error, new Request("http://localhost/", { headers: { accept: "text/html" } }), {
+    appRoot: appDir,
+  });
   const body = await res.text();
   assert.match(body, /<span class="kicker">TypeError<\/span>/);
   assert.match(body, /in <code>handler<\/code> at <code>orders\.mjs:10<\/code>/);
-  assert.match(body, /<span class="l current"><span class="ln">10<\/span>  return order\.total;<\/span>/);
+  assert.match(body, /<span class="l current"><span class="ln">10<\/span> {2}return order\.total;<\/span>/);
   assert.match(body, /<details class="others"><summary>\d+ frames? in [^<]*node_modules/);
 });
 
 test("thrown non-errors, HttpError 5xx statuses, and HEAD", async () => {
   const text = await (await renderErrorPage("oops", new Request("http://localhost/"))).text();
   assert.match(text, /^thrown string: 'oops'/);
-  assert.equal((await renderErrorPage(new HttpError(503, "maintenance"), new Request("http://localhost/"))).status, 503);
+  assert.equal(
+    (await renderErrorPage(new HttpError(503, "maintenance"), new Request("http://localhost/"))).status,
+    503,
+  );
   assert.equal((await renderErrorPage(new HttpError(404), new Request("http://localhost/"))).status, 500);
   const head = await renderErrorPage(new Error("x"), new Request("http://localhost/", { method: "HEAD" }));
   assert.equal(head.status, 500);
@@ -153,7 +176,13 @@ test("showExceptions catches, logs, and still shows a form the handler had read"
     await req.formData();
     throw new Error("after reading the form");
   });
-  const res = await h(new Request("http://localhost/", { method: "POST", body: "title=Milk", headers: { accept: "text/html", "content-type": "application/x-www-form-urlencoded" } }));
+  const res = await h(
+    new Request("http://localhost/", {
+      method: "POST",
+      body: "title=Milk",
+      headers: { accept: "text/html", "content-type": "application/x-www-form-urlencoded" },
+    }),
+  );
   assert.equal(res.status, 500);
   assert.equal(logged.length, 1);
   assert.match(await res.text(), /<th>title<\/th><td>Milk<\/td>/);
@@ -176,7 +205,14 @@ test("showExceptions passes good responses through and works around a Hono app",
 });
 
 test("a body the app already consumed is reported as such", async () => {
-  const req = new Request("http://localhost/", { method: "POST", body: "a=1", headers: { "content-type": "application/x-www-form-urlencoded" } });
+  const req = new Request("http://localhost/", {
+    method: "POST",
+    body: "a=1",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  });
   await req.text();
-  assert.match(await (await renderErrorPage(new Error("x"), req)).text(), /Form: not shown: the app has already read the body/);
+  assert.match(
+    await (await renderErrorPage(new Error("x"), req)).text(),
+    /Form: not shown: the app has already read the body/,
+  );
 });

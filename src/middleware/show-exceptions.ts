@@ -25,7 +25,8 @@ const MAX_CAUSES = 5;
  * after the handler read the body.
  */
 export function showExceptions(options: ShowExceptionsOptions = {}): Middleware {
-  const log = options.log ?? ((error: unknown, req: Request) => console.error(`${req.method} ${req.url} failed:`, error));
+  const log =
+    options.log ?? ((error: unknown, req: Request) => console.error(`${req.method} ${req.url} failed:`, error));
   return (next) => async (req) => {
     const spare = req.body !== null && FORM_TYPES.test(req.headers.get("content-type") ?? "") ? req.clone() : undefined;
     try {
@@ -58,17 +59,28 @@ export async function renderErrorPage(error: unknown, req: Request, options: Err
     current = current instanceof Error ? current.cause : undefined;
   }
   const details = await requestDetails(req);
-  if (!wantsHtml(req)) return new Response(req.method === "HEAD" ? null : errorText(reports, details), { status, headers: DEV_TEXT_HEADERS });
-  return new Response(req.method === "HEAD" ? null : errorHtml(reports, details), { status, headers: DEV_PAGE_HEADERS });
+  if (!wantsHtml(req))
+    return new Response(req.method === "HEAD" ? null : errorText(reports, details), {
+      status,
+      headers: DEV_TEXT_HEADERS,
+    });
+  return new Response(req.method === "HEAD" ? null : errorHtml(reports, details), {
+    status,
+    headers: DEV_PAGE_HEADERS,
+  });
 }
 
 function describe(error: unknown): { className: string; message: string } {
   if (error instanceof Error) {
-    const className = error.constructor?.name && error.constructor.name !== "Error" ? error.constructor.name : error.name;
+    const className =
+      error.constructor?.name && error.constructor.name !== "Error" ? error.constructor.name : error.name;
     return { className, message: error.message };
   }
   // `throw "oops"` or `throw { code: 1 }`: say what was thrown.
-  return { className: `thrown ${error === null ? "null" : typeof error}`, message: inspect(error, { depth: 3, breakLength: 100 }) };
+  return {
+    className: `thrown ${error === null ? "null" : typeof error}`,
+    message: inspect(error, { depth: 3, breakLength: 100 }),
+  };
 }
 
 function errorHtml(reports: ErrorReport[], details: RequestDetails): string {
@@ -152,7 +164,9 @@ function errorText(reports: ErrorReport[], details: RequestDetails): string {
     lines.push("");
     for (const f of report.frames) {
       const where = f.file ? ` (${f.displayFile}:${f.line}:${f.column})` : "";
-      lines.push(`  ${f.kind === "app" ? "app  " : f.kind === "frank" ? "frank" : f.kind === "dependency" ? "deps " : "node "}  ${f.fn ?? "(top level)"}${where}`);
+      lines.push(
+        `  ${f.kind === "app" ? "app  " : f.kind === "frank" ? "frank" : f.kind === "dependency" ? "deps " : "node "}  ${f.fn ?? "(top level)"}${where}`,
+      );
     }
   });
   lines.push("", `${details.method} ${details.url}`);

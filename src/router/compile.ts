@@ -139,8 +139,10 @@ function fitsLookAhead(node: PatternNode | undefined, optionalContext: boolean):
     case "group": {
       const items = node.items;
       const last = items[items.length - 1];
-      return items.slice(0, -1).every((item) => fitsLookAhead(item, optionalContext)) &&
-        (expectsLookAhead(last) || fitsLookAhead(last, optionalContext));
+      return (
+        items.slice(0, -1).every((item) => fitsLookAhead(item, optionalContext)) &&
+        (expectsLookAhead(last) || fitsLookAhead(last, optionalContext))
+      );
     }
     case "optional":
       return fitsLookAhead(node.node, true) || expectsLookAhead(node.node);

@@ -81,7 +81,7 @@ class Parser {
         node = { kind: "capture", name: this.checkName(this.scan(WORD), start, ["captures", "splat"]) };
         break;
       case "\\":
-        if (this.pos >= this.pattern.length) this.fail("nothing to escape after \"\\\"", start);
+        if (this.pos >= this.pattern.length) this.fail('nothing to escape after "\\"', start);
         node = { kind: "char", char: this.readCodePoint() };
         break;
       case "(":
@@ -120,7 +120,9 @@ class Parser {
       return { kind: "splat", name: name === "splat" ? undefined : this.checkName(name, start, ["captures"]) };
     }
     if (names.length === 1) return { kind: "capture", name: this.checkName(names[0], start, ["captures", "splat"]) };
-    const alternatives = names.map((name) => [{ kind: "capture", name: this.checkName(name, start, ["captures", "splat"]) } as const]);
+    const alternatives = names.map((name) => [
+      { kind: "capture", name: this.checkName(name, start, ["captures", "splat"]) } as const,
+    ]);
     return { kind: "group", items: [{ kind: "union", alternatives }] };
   }
 
@@ -132,7 +134,8 @@ class Parser {
 
   private checkName(name: string, start: number, forbidden: readonly string[]): string {
     if (name === "") this.fail(`capture name can't be empty after "${this.pattern[start]}"`, start);
-    if (!/^[a-z_]/.test(name)) this.fail(`capture name "${name}" must start with a lower case letter or underscore`, start);
+    if (!/^[a-z_]/.test(name))
+      this.fail(`capture name "${name}" must start with a lower case letter or underscore`, start);
     if (forbidden.includes(name)) this.fail(`capture name can't be "${name}"`, start);
     return name;
   }

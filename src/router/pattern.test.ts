@@ -180,7 +180,9 @@ test("a malformed pattern fails at compile time and says where", () => {
     assert.throws(
       () => compilePattern(pattern),
       (error: unknown) =>
-        error instanceof PatternError && message.test(error.message) && error.index === index &&
+        error instanceof PatternError &&
+        message.test(error.message) &&
+        error.index === index &&
         error.message.includes(JSON.stringify(pattern)),
       pattern,
     );

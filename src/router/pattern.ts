@@ -47,7 +47,9 @@ export function compilePattern(pattern: string | RegExp, options: PatternOptions
 /** compilePattern, with the entry point a router uses to match a path prepared once per request. */
 export function compileMatcher(pattern: string | RegExp, options: PatternOptions = {}): PreparedMatcher {
   const strictPaths = options.strictPaths ?? true;
-  return typeof pattern === "string" ? new SinatraPattern(pattern, strictPaths) : new RegExpPattern(pattern, strictPaths);
+  return typeof pattern === "string"
+    ? new SinatraPattern(pattern, strictPaths)
+    : new RegExpPattern(pattern, strictPaths);
 }
 
 /**
@@ -78,7 +80,10 @@ class SinatraPattern implements PreparedMatcher {
   private readonly slots: readonly CaptureSlot[];
   private readonly hasSplat: boolean;
 
-  constructor(readonly source: string, readonly strictPaths: boolean) {
+  constructor(
+    readonly source: string,
+    readonly strictPaths: boolean,
+  ) {
     let nodes = parsePattern(source);
     if (!strictPaths && nodes.length > 1 && nodes[nodes.length - 1].kind === "separator") nodes = nodes.slice(0, -1);
     this.literal = literalOf(nodes);
@@ -119,7 +124,10 @@ class RegExpPattern implements PreparedMatcher {
   readonly prefixSegments: readonly string[] = [];
   private readonly regex: RegExp;
 
-  constructor(readonly source: RegExp, readonly strictPaths: boolean) {
+  constructor(
+    readonly source: RegExp,
+    readonly strictPaths: boolean,
+  ) {
     // Anchored like Mustermann's regexp patterns: the expression has to match the whole path.
     this.regex = new RegExp(`^(?:${source.source})$`, source.flags.replace(/[gy]/g, ""));
     // An alternative that matches "" makes the engine list every named group, in order.

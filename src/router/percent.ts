@@ -30,9 +30,9 @@ function decodeRun(run: string): string {
     text = decodeURIComponent(run);
   } catch {
     // Not valid UTF-8: decode only the ASCII escapes and leave the rest for decodeCapture to reject.
-    return run.replace(ENCODED_BYTE, (escape, hex: string) => {
+    return run.replace(ENCODED_BYTE, (encoded, hex: string) => {
       const code = parseInt(hex, 16);
-      if (code >= 0x80) return escape;
+      if (code >= 0x80) return encoded;
       const char = String.fromCharCode(code);
       return STRUCTURAL_ESCAPES[char] ?? char;
     });

@@ -62,10 +62,22 @@ test("indexing by first segment never hides a route that could match", () => {
   router.add("GET", "/(blog|news)/:id", "group");
   router.add("GET", "/blog/*", "blog-splat");
   router.add("GET", "/blog", "blog-root");
-  assert.deepEqual(allMatches(router, "GET", "/blog/list").map(([value]) => value), ["any-section", "blog", "blog-list", "group", "blog-splat"]);
-  assert.deepEqual(allMatches(router, "GET", "/news/list").map(([value]) => value), ["any-section", "group"]);
-  assert.deepEqual(allMatches(router, "GET", "/blog").map(([value]) => value), ["blog-root"]);
-  assert.deepEqual(allMatches(router, "GET", "/blog/").map(([value]) => value), ["blog-splat"]);
+  assert.deepEqual(
+    allMatches(router, "GET", "/blog/list").map(([value]) => value),
+    ["any-section", "blog", "blog-list", "group", "blog-splat"],
+  );
+  assert.deepEqual(
+    allMatches(router, "GET", "/news/list").map(([value]) => value),
+    ["any-section", "group"],
+  );
+  assert.deepEqual(
+    allMatches(router, "GET", "/blog").map(([value]) => value),
+    ["blog-root"],
+  );
+  assert.deepEqual(
+    allMatches(router, "GET", "/blog/").map(([value]) => value),
+    ["blog-splat"],
+  );
 });
 
 test("routes under a shared prefix are indexed by every fixed segment, and still found in order", () => {
@@ -120,7 +132,10 @@ test("a malformed pattern throws PatternError from add; a malformed escape throw
   assert.deepEqual(router.routes(), []);
   router.add("GET", "/files/:name", "file");
   const matches = router.match("GET", "/files/%E0%A4");
-  assert.throws(() => matches.next(), (error: unknown) => error instanceof MalformedPathError && error.status === 400);
+  assert.throws(
+    () => matches.next(),
+    (error: unknown) => error instanceof MalformedPathError && error.status === 400,
+  );
   assert.equal(router.match("GET", "/other/%E0%A4").next().done, true);
 });
 

@@ -6,7 +6,15 @@ import { resolveServerConfig } from "./config.js";
 
 type Interfaces = ReturnType<typeof networkInterfaces>;
 const nic = (address: string, family: "IPv4" | "IPv6", internal = false) =>
-  ({ address, family, internal, netmask: "", mac: "", cidr: null, ...(family === "IPv6" ? { scopeid: 0 } : {}) }) as Interfaces[string] extends (infer T)[] | undefined ? T : never;
+  ({
+    address,
+    family,
+    internal,
+    netmask: "",
+    mac: "",
+    cidr: null,
+    ...(family === "IPv6" ? { scopeid: 0 } : {}),
+  }) as Interfaces[string] extends (infer T)[] | undefined ? T : never;
 
 const pod: Interfaces = {
   lo: [nic("127.0.0.1", "IPv4", true), nic("::1", "IPv6", true)],
@@ -14,13 +22,21 @@ const pod: Interfaces = {
 };
 
 test("all interfaces: one URL per non-loopback address (no link-local); 0.0.0.0 lists IPv4 only", () => {
-  assert.deepEqual(listeningUrls([{ address: "::", family: "IPv6", port: 8080 }], pod), ["http://198.18.0.2:8080/", "http://[2001:db8::2]:8080/"]);
-  assert.deepEqual(listeningUrls([{ address: "0.0.0.0", family: "IPv4", port: 8080 }], pod), ["http://198.18.0.2:8080/"]);
+  assert.deepEqual(listeningUrls([{ address: "::", family: "IPv6", port: 8080 }], pod), [
+    "http://198.18.0.2:8080/",
+    "http://[2001:db8::2]:8080/",
+  ]);
+  assert.deepEqual(listeningUrls([{ address: "0.0.0.0", family: "IPv4", port: 8080 }], pod), [
+    "http://198.18.0.2:8080/",
+  ]);
 });
 
 test("all interfaces on a machine with only loopback lists the loopback addresses", () => {
   const lonely: Interfaces = { lo: pod.lo };
-  assert.deepEqual(listeningUrls([{ address: "::", family: "IPv6", port: 80 }], lonely), ["http://127.0.0.1:80/", "http://[::1]:80/"]);
+  assert.deepEqual(listeningUrls([{ address: "::", family: "IPv6", port: 80 }], lonely), [
+    "http://127.0.0.1:80/",
+    "http://[::1]:80/",
+  ]);
 });
 
 test("loopback and specific addresses are listed as bound", () => {

@@ -22,7 +22,9 @@ export function listeningUrls(addresses: BoundAddress[], interfaces: Interfaces 
       continue;
     }
     const families = bound.address === "::" ? ["IPv4", "IPv6"] : ["IPv4"];
-    const nics = Object.values(interfaces).flatMap((list) => list ?? []).filter((nic) => families.includes(nic.family));
+    const nics = Object.values(interfaces)
+      .flatMap((list) => list ?? [])
+      .filter((nic) => families.includes(nic.family));
     const external = nics.filter((nic) => !nic.internal && !nic.address.toLowerCase().startsWith("fe80:"));
     for (const nic of external.length > 0 ? external : nics) urls.push(urlFor(nic.address, bound.port));
   }

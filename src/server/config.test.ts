@@ -18,16 +18,27 @@ test("environment: --env > APP_ENV > RACK_ENV > NODE_ENV > development", () => {
   assert.deepEqual(resolve({ env: { RACK_ENV: "r", NODE_ENV: "n" } }).environment, { value: "r", source: "RACK_ENV" });
   assert.deepEqual(resolve({ env: { NODE_ENV: "n" } }).environment, { value: "n", source: "NODE_ENV" });
   assert.deepEqual(resolve().environment, { value: "development", source: "default" });
-  assert.deepEqual(resolve({ env: { APP_ENV: "", RACK_ENV: "production" } }).environment, { value: "production", source: "RACK_ENV" }, "blank counts as unset");
+  assert.deepEqual(
+    resolve({ env: { APP_ENV: "", RACK_ENV: "production" } }).environment,
+    { value: "production", source: "RACK_ENV" },
+    "blank counts as unset",
+  );
 });
 
 test("port: --port > PORT > app setting port > 4567", () => {
-  assert.deepEqual(resolve({ flags: { port: "1" }, env: { PORT: "2" }, appSettings: { port: 3 } }).port, { value: 1, source: "--port" });
+  assert.deepEqual(resolve({ flags: { port: "1" }, env: { PORT: "2" }, appSettings: { port: 3 } }).port, {
+    value: 1,
+    source: "--port",
+  });
   assert.deepEqual(resolve({ env: { PORT: "2" }, appSettings: { port: 3 } }).port, { value: 2, source: "PORT" });
   assert.deepEqual(resolve({ appSettings: { port: 3 } }).port, { value: 3, source: "app setting port" });
   assert.deepEqual(resolve({ appSettings: { port: "3000" } }).port, { value: 3000, source: "app setting port" });
   assert.deepEqual(resolve().port, { value: 4567, source: "default" });
-  assert.deepEqual(resolve({ flags: { port: 0 } }).port, { value: 0, source: "--port" }, "0 asks the kernel for a free port");
+  assert.deepEqual(
+    resolve({ flags: { port: 0 } }).port,
+    { value: 0, source: "--port" },
+    "0 asks the kernel for a free port",
+  );
 });
 
 test("port: never read from <NAME>_PORT or anything but PORT", () => {
@@ -36,14 +47,17 @@ test("port: never read from <NAME>_PORT or anything but PORT", () => {
 });
 
 test("port: a Kubernetes service link in PORT is an error that says so", () => {
-  assert.throws(() => resolve({ env: { PORT: "tcp://10.0.0.1:80" } }), (error: Error) => {
-    assert.ok(error instanceof ConfigError);
-    assert.match(error.message, /PORT is "tcp:\/\/10\.0\.0\.1:80"/);
-    assert.match(error.message, /service link/);
-    assert.match(error.message, /enableServiceLinks: false/);
-    assert.doesNotMatch(error.message, /\n/);
-    return true;
-  });
+  assert.throws(
+    () => resolve({ env: { PORT: "tcp://10.0.0.1:80" } }),
+    (error: Error) => {
+      assert.ok(error instanceof ConfigError);
+      assert.match(error.message, /PORT is "tcp:\/\/10\.0\.0\.1:80"/);
+      assert.match(error.message, /service link/);
+      assert.match(error.message, /enableServiceLinks: false/);
+      assert.doesNotMatch(error.message, /\n/);
+      return true;
+    },
+  );
 });
 
 test("port: values that are not ports are errors naming their source", () => {
@@ -58,7 +72,12 @@ test("host: --host > HOST > app setting bind", () => {
   const inputs = { env: { HOST: "10.1.1.1" }, appSettings: { bind: "10.2.2.2" } };
   assert.equal(resolve({ ...inputs, flags: { host: "10.0.0.9" } }).host.source, "--host");
   assert.deepEqual(resolve({ ...inputs, flags: { host: "10.0.0.9" } }).host.bindAddresses, ["10.0.0.9"]);
-  assert.deepEqual(resolve(inputs).host, { value: "10.1.1.1", source: "HOST", kind: "specific", bindAddresses: ["10.1.1.1"] });
+  assert.deepEqual(resolve(inputs).host, {
+    value: "10.1.1.1",
+    source: "HOST",
+    kind: "specific",
+    bindAddresses: ["10.1.1.1"],
+  });
   assert.deepEqual(resolve({ appSettings: { bind: "10.2.2.2" } }).host, {
     value: "10.2.2.2",
     source: "app setting bind",
@@ -69,7 +88,12 @@ test("host: --host > HOST > app setting bind", () => {
 
 test("host: all interfaces in a container, whatever the environment", () => {
   const config = resolve({ env: { KUBERNETES_SERVICE_HOST: "10.96.0.1" } });
-  assert.deepEqual(config.host, { value: "::", source: "KUBERNETES_SERVICE_HOST is set", kind: "all", bindAddresses: ["::"] });
+  assert.deepEqual(config.host, {
+    value: "::",
+    source: "KUBERNETES_SERVICE_HOST is set",
+    kind: "all",
+    bindAddresses: ["::"],
+  });
   assert.equal(config.environment.value, "development");
   assert.deepEqual(resolve({ probe: docker }).host.source, "/.dockerenv exists (Docker)");
 });
@@ -108,7 +132,10 @@ test("host: the words people use mean what they say", () => {
   assert.deepEqual(kinds("*"), { value: "::", kind: "all", bindAddresses: ["::"] });
   assert.deepEqual(kinds("2001:db8::5"), { value: "2001:db8::5", kind: "specific", bindAddresses: ["2001:db8::5"] });
   assert.deepEqual(kinds("web.internal"), { value: "web.internal", kind: "specific", bindAddresses: ["web.internal"] });
-  assert.throws(() => resolve({ flags: { host: "tcp://10.0.0.1" } }), /--host is "tcp:\/\/10\.0\.0\.1", which is not an address/);
+  assert.throws(
+    () => resolve({ flags: { host: "tcp://10.0.0.1" } }),
+    /--host is "tcp:\/\/10\.0\.0\.1", which is not an address/,
+  );
   assert.throws(() => resolve({ appSettings: { bind: 42 } }), /app setting bind is number/);
 });
 
@@ -128,12 +155,19 @@ test("workers: --workers, 0 means one per CPU core, default 1", () => {
 test("warning: loopback inside a container, with the fix for the setting that chose it", () => {
   const k8s = { KUBERNETES_SERVICE_HOST: "10.96.0.1", APP_ENV: "production" };
   const [byFlag] = resolve({ env: k8s, flags: { host: "127.0.0.1" } }).warnings;
-  assert.match(byFlag, /loopback only \(127\.0\.0\.1, from --host\) inside a container \(KUBERNETES_SERVICE_HOST is set\)/);
+  assert.match(
+    byFlag,
+    /loopback only \(127\.0\.0\.1, from --host\) inside a container \(KUBERNETES_SERVICE_HOST is set\)/,
+  );
   assert.match(byFlag, /502 Bad Gateway/);
   assert.match(byFlag, /drop --host or use --host ::/);
   assert.match(resolve({ env: { ...k8s, HOST: "localhost" } }).warnings[0], /unset HOST or set HOST=::/);
   assert.match(resolve({ env: k8s, appSettings: { bind: "localhost" } }).warnings[0], /remove set\("bind", \.\.\.\)/);
-  assert.deepEqual(resolve({ env: { APP_ENV: "production" }, flags: { host: "127.0.0.1" } }).warnings, [], "no warning on a laptop");
+  assert.deepEqual(
+    resolve({ env: { APP_ENV: "production" }, flags: { host: "127.0.0.1" } }).warnings,
+    [],
+    "no warning on a laptop",
+  );
   assert.deepEqual(resolve({ env: k8s }).warnings, [], "all interfaces in a pod is right");
 });
 
@@ -146,7 +180,9 @@ test("warning: development inside Kubernetes exposes error pages", () => {
 });
 
 test("warning: APP_ENV, RACK_ENV and NODE_ENV that disagree are named", () => {
-  const [warning] = resolve({ env: { APP_ENV: "production", RACK_ENV: "development", NODE_ENV: "production" } }).warnings;
+  const [warning] = resolve({
+    env: { APP_ENV: "production", RACK_ENV: "development", NODE_ENV: "production" },
+  }).warnings;
   assert.match(warning, /APP_ENV=production, RACK_ENV=development, NODE_ENV=production disagree/);
   assert.match(warning, /runs as production \(from APP_ENV\)/);
   assert.deepEqual(resolve({ env: { APP_ENV: "production", NODE_ENV: "production" } }).warnings, []);

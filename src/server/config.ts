@@ -53,7 +53,9 @@ function given(value: unknown): value is string | number {
 function resolveEnvironment(flag: string | undefined, env: NodeJS.ProcessEnv): Sourced<string> {
   if (given(flag)) return { value: flag.trim(), source: "--env" };
   const variable = environmentVariable(env);
-  return variable ? { value: variable.value, source: variable.name } : { value: DEFAULT_ENVIRONMENT, source: "default" };
+  return variable
+    ? { value: variable.value, source: variable.name }
+    : { value: DEFAULT_ENVIRONMENT, source: "default" };
 }
 
 function disagreeingEnvironments(env: NodeJS.ProcessEnv, environment: Sourced<string>): string | undefined {
@@ -79,7 +81,8 @@ function resolvePort(flag: string | number | undefined, env: NodeJS.ProcessEnv, 
   if (given(flag)) return { value: parsePort(flag, "--port"), source: "--port" };
   if (given(env.PORT)) return { value: parsePort(env.PORT, "PORT"), source: "PORT" };
   if (given(setting)) {
-    if (typeof setting !== "number" && typeof setting !== "string") throw new ConfigError(`app setting port is ${typeof setting}, not a port number`);
+    if (typeof setting !== "number" && typeof setting !== "string")
+      throw new ConfigError(`app setting port is ${typeof setting}, not a port number`);
     return { value: parsePort(setting, "app setting port"), source: "app setting port" };
   }
   return { value: DEFAULT_PORT, source: "default" };
@@ -94,13 +97,22 @@ function classifyHost(raw: string, source: string, hasIPv6: boolean): ServerConf
   const text = raw.trim().replace(/^\[(.*)\]$/, "$1");
   const lower = text.toLowerCase();
   if (lower === "localhost" || lower === "loopback") {
-    return { value: "localhost", source, kind: "loopback", bindAddresses: hasIPv6 ? ["127.0.0.1", "::1"] : ["127.0.0.1"] };
+    return {
+      value: "localhost",
+      source,
+      kind: "loopback",
+      bindAddresses: hasIPv6 ? ["127.0.0.1", "::1"] : ["127.0.0.1"],
+    };
   }
   if (lower === "*" || lower === "all") return allInterfaces(source, hasIPv6);
   if (text === "::" || text === "0.0.0.0") return { value: text, source, kind: "all", bindAddresses: [text] };
-  if (isIP(text)) return { value: text, source, kind: isLoopbackAddress(text) ? "loopback" : "specific", bindAddresses: [text] };
-  if (/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(text)) return { value: text, source, kind: "specific", bindAddresses: [text] };
-  throw new ConfigError(`${source} is "${raw}", which is not an address or host name (try ::, 0.0.0.0, localhost or an interface address)`);
+  if (isIP(text))
+    return { value: text, source, kind: isLoopbackAddress(text) ? "loopback" : "specific", bindAddresses: [text] };
+  if (/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(text))
+    return { value: text, source, kind: "specific", bindAddresses: [text] };
+  throw new ConfigError(
+    `${source} is "${raw}", which is not an address or host name (try ::, 0.0.0.0, localhost or an interface address)`,
+  );
 }
 
 function allInterfaces(source: string, hasIPv6: boolean): ServerConfig["host"] {
@@ -137,7 +149,8 @@ function resolveHost(
 function resolveWorkers(flag: string | number | undefined, cpuCount: () => number): Sourced<number> {
   if (!given(flag)) return { value: 1, source: "default" };
   const text = String(flag).trim();
-  if (!/^\d+$/.test(text)) throw new ConfigError(`--workers is "${text}", which is not a number of processes (0 means one per CPU core)`);
+  if (!/^\d+$/.test(text))
+    throw new ConfigError(`--workers is "${text}", which is not a number of processes (0 means one per CPU core)`);
   const count = Number(text);
   if (count === 0) return { value: cpuCount(), source: "--workers 0 (one per CPU core)" };
   return { value: count, source: "--workers" };
@@ -192,7 +205,10 @@ export function resolveServerConfig(inputs: ConfigInputs = {}): ServerConfig {
   const container = detectContainer(env, probe);
   const host = resolveHost(flags.host, env, inputs.appSettings?.bind, container, environment.value, probe.hasIPv6());
   const workers = resolveWorkers(flags.workers, () => probe.cpuCount());
-  const lifecycle = resolveLifecycle(flags, env, inputs.appSettings ?? {}, { kubernetes: container.kubernetes, environment: environment.value });
+  const lifecycle = resolveLifecycle(flags, env, inputs.appSettings ?? {}, {
+    kubernetes: container.kubernetes,
+    environment: environment.value,
+  });
   const resolved = { environment, port, host, workers, container, lifecycle };
   return { ...resolved, warnings: warningsFor(resolved, env) };
 }

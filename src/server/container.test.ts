@@ -13,13 +13,21 @@ function machine(files: Record<string, string> = {}): SystemProbe {
 }
 
 test("no evidence: not in a container", () => {
-  assert.deepEqual(detectContainer({}, machine({ "/proc/1/cgroup": "0::/init.scope\n" })), { inContainer: false, kubernetes: false });
+  assert.deepEqual(detectContainer({}, machine({ "/proc/1/cgroup": "0::/init.scope\n" })), {
+    inContainer: false,
+    kubernetes: false,
+  });
 });
 
 test("each piece of evidence, with its reason", () => {
   const cases: [NodeJS.ProcessEnv, Record<string, string>, boolean, string][] = [
     [{ KUBERNETES_SERVICE_HOST: "10.96.0.1" }, {}, true, "KUBERNETES_SERVICE_HOST is set"],
-    [{}, { [SERVICE_ACCOUNT_TOKEN]: "token" }, true, `a Kubernetes service-account token is mounted (${SERVICE_ACCOUNT_TOKEN})`],
+    [
+      {},
+      { [SERVICE_ACCOUNT_TOKEN]: "token" },
+      true,
+      `a Kubernetes service-account token is mounted (${SERVICE_ACCOUNT_TOKEN})`,
+    ],
     [{}, { "/.dockerenv": "" }, false, "/.dockerenv exists (Docker)"],
     [{}, { "/run/.containerenv": "" }, false, "/run/.containerenv exists (Podman)"],
     [{}, { "/proc/1/cgroup": "12:pids:/kubepods/burstable/pod1234/abc\n" }, true, "/proc/1/cgroup mentions kubepods"],
@@ -31,12 +39,19 @@ test("each piece of evidence, with its reason", () => {
 });
 
 test("FRANK_CONTAINER=1|0 overrides the evidence", () => {
-  assert.deepEqual(detectContainer({ FRANK_CONTAINER: "0", KUBERNETES_SERVICE_HOST: "x" }, machine({ "/.dockerenv": "" })), {
-    inContainer: false,
+  assert.deepEqual(
+    detectContainer({ FRANK_CONTAINER: "0", KUBERNETES_SERVICE_HOST: "x" }, machine({ "/.dockerenv": "" })),
+    {
+      inContainer: false,
+      kubernetes: false,
+      reason: "FRANK_CONTAINER=0",
+    },
+  );
+  assert.deepEqual(detectContainer({ FRANK_CONTAINER: "1" }, machine()), {
+    inContainer: true,
     kubernetes: false,
-    reason: "FRANK_CONTAINER=0",
+    reason: "FRANK_CONTAINER=1",
   });
-  assert.deepEqual(detectContainer({ FRANK_CONTAINER: "1" }, machine()), { inContainer: true, kubernetes: false, reason: "FRANK_CONTAINER=1" });
   assert.deepEqual(detectContainer({ FRANK_CONTAINER: "1", KUBERNETES_SERVICE_HOST: "x" }, machine()).kubernetes, true);
   assert.throws(() => detectContainer({ FRANK_CONTAINER: "yes" }, machine()), /FRANK_CONTAINER is "yes"; it must be 1/);
 });

@@ -14,7 +14,8 @@ const CGROUP_RUNTIMES = /\b(kubepods|docker|containerd|libpod|crio|lxc)\b/;
 
 function kubernetesEvidence(env: NodeJS.ProcessEnv, probe: SystemProbe): string | undefined {
   if (env.KUBERNETES_SERVICE_HOST) return "KUBERNETES_SERVICE_HOST is set";
-  if (probe.fileExists(SERVICE_ACCOUNT_TOKEN)) return `a Kubernetes service-account token is mounted (${SERVICE_ACCOUNT_TOKEN})`;
+  if (probe.fileExists(SERVICE_ACCOUNT_TOKEN))
+    return `a Kubernetes service-account token is mounted (${SERVICE_ACCOUNT_TOKEN})`;
   return undefined;
 }
 
@@ -30,9 +31,12 @@ export function detectContainer(env: NodeJS.ProcessEnv, probe: SystemProbe): Con
   if (forced) throw new ConfigError(`FRANK_CONTAINER is "${forced}"; it must be 1 (in a container) or 0 (not in one)`);
 
   if (kubernetes) return { inContainer: true, kubernetes: true, reason: kubernetes };
-  if (probe.fileExists("/.dockerenv")) return { inContainer: true, kubernetes: false, reason: "/.dockerenv exists (Docker)" };
-  if (probe.fileExists("/run/.containerenv")) return { inContainer: true, kubernetes: false, reason: "/run/.containerenv exists (Podman)" };
+  if (probe.fileExists("/.dockerenv"))
+    return { inContainer: true, kubernetes: false, reason: "/.dockerenv exists (Docker)" };
+  if (probe.fileExists("/run/.containerenv"))
+    return { inContainer: true, kubernetes: false, reason: "/run/.containerenv exists (Podman)" };
   const runtime = CGROUP_RUNTIMES.exec(probe.readFile("/proc/1/cgroup") ?? "")?.[1];
-  if (runtime) return { inContainer: true, kubernetes: runtime === "kubepods", reason: `/proc/1/cgroup mentions ${runtime}` };
+  if (runtime)
+    return { inContainer: true, kubernetes: runtime === "kubepods", reason: `/proc/1/cgroup mentions ${runtime}` };
   return { inContainer: false, kubernetes: false };
 }

@@ -7,7 +7,12 @@ function app(req: Request): Response {
 }
 
 function checked(options: Partial<HealthOptions> = {}, ready = () => true) {
-  return withHealthChecks(app, { livenessPath: DEFAULT_LIVENESS_PATH, readinessPath: DEFAULT_READINESS_PATH, isReady: ready, ...options });
+  return withHealthChecks(app, {
+    livenessPath: DEFAULT_LIVENESS_PATH,
+    readinessPath: DEFAULT_READINESS_PATH,
+    isReady: ready,
+    ...options,
+  });
 }
 
 async function call(handler: ReturnType<typeof checked>, path: string, method = "GET") {
@@ -44,5 +49,9 @@ test("the paths are settings, and a probe set to false is the app's path again",
   assert.equal((await call(handler, "/healthz")).body, "live\n");
   assert.equal((await call(handler, "/livez")).body, "app saw GET /livez");
   assert.equal((await call(handler, "/readyz")).body, "app saw GET /readyz");
-  assert.equal(withHealthChecks(app, { livenessPath: false, readinessPath: false, isReady: () => true }), app, "both off adds nothing");
+  assert.equal(
+    withHealthChecks(app, { livenessPath: false, readinessPath: false, isReady: () => true }),
+    app,
+    "both off adds nothing",
+  );
 });

@@ -9,7 +9,6 @@ import {
   type ServerLimits,
 } from "./limits.js";
 
-
 /** Seconds frank keeps serving after SIGTERM in Kubernetes, while endpoints and the Ingress catch up. */
 export const KUBERNETES_SHUTDOWN_DELAY_MS = 5_000;
 /** Seconds in-flight requests may take once the listener is closed. */
@@ -82,13 +81,27 @@ export function parseDuration(raw: unknown, source: string): number {
   const text = String(raw).trim().toLowerCase();
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s)?$/.exec(text);
   if (!match || (typeof raw !== "number" && typeof raw !== "string")) {
-    throw new ConfigError(`${source} is "${String(raw)}", which is not a duration (seconds such as 20 or 1.5, or milliseconds such as 500ms)`);
+    throw new ConfigError(
+      `${source} is "${String(raw)}", which is not a duration (seconds such as 20 or 1.5, or milliseconds such as 500ms)`,
+    );
   }
   const amount = Number(match[1]);
   return Math.round(match[2] === "ms" ? amount : amount * 1000);
 }
 
-const SIZE_UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
+const SIZE_UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+};
 
 /** Bytes as a number or text with a binary unit ("1048576", "512kb", "1mb"). */
 export function parseSize(raw: unknown, source: string): number {
@@ -151,18 +164,35 @@ export function resolveLifecycle(
   where: { kubernetes: boolean; environment: string },
 ): LifecycleConfig {
   const context: Context = { flags, env, settings };
-  const keepAliveTimeoutMs = pick(context, { flag: "keepAliveTimeout", variable: "FRANK_KEEP_ALIVE_TIMEOUT", setting: "keepAliveTimeout", parse: parseDuration }, () => ({
-    value: DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
-    source: "default (longer than the 60 s idle timeout of nginx and cloud load balancers)",
-  }));
-  const headersTimeoutMs = pick(context, { variable: "FRANK_HEADERS_TIMEOUT", setting: "headersTimeout", parse: parseDuration }, () => ({
-    value: keepAliveTimeoutMs.value + 1_000,
-    source: "keep-alive timeout + 1 s",
-  }));
-  const requestTimeout = pick(context, { variable: "FRANK_REQUEST_TIMEOUT", setting: "requestTimeout", parse: parseDuration }, () => ({
-    value: DEFAULT_REQUEST_TIMEOUT_MS,
-    source: "default",
-  }));
+  const keepAliveTimeoutMs = pick(
+    context,
+    {
+      flag: "keepAliveTimeout",
+      variable: "FRANK_KEEP_ALIVE_TIMEOUT",
+      setting: "keepAliveTimeout",
+      parse: parseDuration,
+    },
+    () => ({
+      value: DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+      source: "default (longer than the 60 s idle timeout of nginx and cloud load balancers)",
+    }),
+  );
+  const headersTimeoutMs = pick(
+    context,
+    { variable: "FRANK_HEADERS_TIMEOUT", setting: "headersTimeout", parse: parseDuration },
+    () => ({
+      value: keepAliveTimeoutMs.value + 1_000,
+      source: "keep-alive timeout + 1 s",
+    }),
+  );
+  const requestTimeout = pick(
+    context,
+    { variable: "FRANK_REQUEST_TIMEOUT", setting: "requestTimeout", parse: parseDuration },
+    () => ({
+      value: DEFAULT_REQUEST_TIMEOUT_MS,
+      source: "default",
+    }),
+  );
   // Node refuses a request timeout shorter than the headers timeout (0 turns it off).
   const requestTimeoutMs =
     requestTimeout.value !== 0 && requestTimeout.value < headersTimeoutMs.value
@@ -170,34 +200,71 @@ export function resolveLifecycle(
       : requestTimeout;
 
   return {
-    shutdownDelayMs: pick(context, { flag: "shutdownDelay", variable: "FRANK_SHUTDOWN_DELAY", setting: "shutdownDelay", parse: parseDuration }, () =>
-      where.kubernetes ? { value: KUBERNETES_SHUTDOWN_DELAY_MS, source: "default in Kubernetes" } : { value: 0, source: "default outside Kubernetes" },
+    shutdownDelayMs: pick(
+      context,
+      { flag: "shutdownDelay", variable: "FRANK_SHUTDOWN_DELAY", setting: "shutdownDelay", parse: parseDuration },
+      () =>
+        where.kubernetes
+          ? { value: KUBERNETES_SHUTDOWN_DELAY_MS, source: "default in Kubernetes" }
+          : { value: 0, source: "default outside Kubernetes" },
     ),
-    drainTimeoutMs: pick(context, { flag: "drainTimeout", variable: "FRANK_DRAIN_TIMEOUT", setting: "drainTimeout", parse: parseDuration }, () => ({
-      value: DEFAULT_DRAIN_TIMEOUT_MS,
-      source: "default",
-    })),
+    drainTimeoutMs: pick(
+      context,
+      { flag: "drainTimeout", variable: "FRANK_DRAIN_TIMEOUT", setting: "drainTimeout", parse: parseDuration },
+      () => ({
+        value: DEFAULT_DRAIN_TIMEOUT_MS,
+        source: "default",
+      }),
+    ),
     keepAliveTimeoutMs,
     headersTimeoutMs,
     requestTimeoutMs,
-    maxHeaderBytes: pick(context, { variable: "FRANK_MAX_HEADER_SIZE", setting: "maxHeaderSize", parse: parseSize }, () => ({
-      value: DEFAULT_MAX_HEADER_BYTES,
+    maxHeaderBytes: pick(
+      context,
+      { variable: "FRANK_MAX_HEADER_SIZE", setting: "maxHeaderSize", parse: parseSize },
+      () => ({
+        value: DEFAULT_MAX_HEADER_BYTES,
+        source: "default",
+      }),
+    ),
+    maxBodyBytes: pick(
+      context,
+      { flag: "maxBodySize", variable: "FRANK_MAX_BODY_SIZE", setting: "maxBodySize", parse: parseSize },
+      () => ({
+        value: DEFAULT_MAX_BODY_BYTES,
+        source: "default",
+      }),
+    ),
+    livenessPath: pick(
+      context,
+      { variable: "FRANK_LIVENESS_PATH", setting: "livenessPath", parse: parseProbePath },
+      () => ({
+        value: DEFAULT_LIVENESS_PATH,
+        source: "default",
+      }),
+    ),
+    readinessPath: pick(
+      context,
+      { variable: "FRANK_READINESS_PATH", setting: "readinessPath", parse: parseProbePath },
+      () => ({
+        value: DEFAULT_READINESS_PATH,
+        source: "default",
+      }),
+    ),
+    accessLog: pick(
+      context,
+      {
+        flag: "accessLog",
+        variable: "FRANK_ACCESS_LOG",
+        setting: "accessLog",
+        parse: accessLogParser(where.environment),
+      },
+      () => defaultAccessLog(where.environment),
+    ),
+    logProbes: pick(context, { variable: "FRANK_LOG_PROBES", setting: "logProbes", parse: parseSwitch }, () => ({
+      value: false,
       source: "default",
     })),
-    maxBodyBytes: pick(context, { flag: "maxBodySize", variable: "FRANK_MAX_BODY_SIZE", setting: "maxBodySize", parse: parseSize }, () => ({
-      value: DEFAULT_MAX_BODY_BYTES,
-      source: "default",
-    })),
-    livenessPath: pick(context, { variable: "FRANK_LIVENESS_PATH", setting: "livenessPath", parse: parseProbePath }, () => ({
-      value: DEFAULT_LIVENESS_PATH,
-      source: "default",
-    })),
-    readinessPath: pick(context, { variable: "FRANK_READINESS_PATH", setting: "readinessPath", parse: parseProbePath }, () => ({
-      value: DEFAULT_READINESS_PATH,
-      source: "default",
-    })),
-    accessLog: pick(context, { flag: "accessLog", variable: "FRANK_ACCESS_LOG", setting: "accessLog", parse: accessLogParser(where.environment) }, () => defaultAccessLog(where.environment)),
-    logProbes: pick(context, { variable: "FRANK_LOG_PROBES", setting: "logProbes", parse: parseSwitch }, () => ({ value: false, source: "default" })),
   };
 }
 

@@ -41,11 +41,19 @@ test("the defaults outlast a 60 s proxy idle timeout and keep Node's timeouts co
   assert.equal(options.keepAliveTimeout, 65_000);
   assert.ok(options.headersTimeout! > options.keepAliveTimeout!);
   assert.ok(options.requestTimeout! >= options.headersTimeout!);
-  assert.equal(serverOptions({ ...DEFAULT_LIMITS, requestTimeoutMs: 1_000 }).requestTimeout, DEFAULT_LIMITS.headersTimeoutMs, "never below headersTimeout");
+  assert.equal(
+    serverOptions({ ...DEFAULT_LIMITS, requestTimeoutMs: 1_000 }).requestTimeout,
+    DEFAULT_LIMITS.headersTimeoutMs,
+    "never below headersTimeout",
+  );
 });
 
 test("a listener gets the configured timeouts", async (t) => {
-  const { server } = await listen(t, countBody, { keepAliveTimeoutMs: 7_000, headersTimeoutMs: 8_000, requestTimeoutMs: 9_000 });
+  const { server } = await listen(t, countBody, {
+    keepAliveTimeoutMs: 7_000,
+    headersTimeoutMs: 8_000,
+    requestTimeoutMs: 9_000,
+  });
   assert.deepEqual([server.keepAliveTimeout, server.headersTimeout, server.requestTimeout], [7_000, 8_000, 9_000]);
 });
 
@@ -58,7 +66,14 @@ test("request headers over the limit get 431 with a body that names the limit", 
 
 test("a declared body over the limit gets 413 at once, and the rest is never read", async (t) => {
   let handled = false;
-  const { port } = await listen(t, (req) => ((handled = true), countBody(req)), { maxBodyBytes: 1000 });
+  const { port } = await listen(
+    t,
+    (req) => {
+      handled = true;
+      return countBody(req);
+    },
+    { maxBodyBytes: 1000 },
+  );
   // Only the head and a few bytes of a "10 MB" body are sent: the answer must not wait for the rest.
   const answer = await exchange(port, "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n", "abc");
   assert.match(answer, /^HTTP\/1\.1 413 /);
@@ -71,7 +86,11 @@ test("a chunked body over the limit gets 413 once the limit is passed", async (t
   const { port } = await listen(t, countBody, { maxBodyBytes: 1000 });
   const chunk = "a".repeat(600);
   const chunked = `${(600).toString(16)}\r\n${chunk}\r\n`.repeat(2); // 1200 bytes, no end chunk: the client keeps the upload open
-  const answer = await exchange(port, "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", chunked);
+  const answer = await exchange(
+    port,
+    "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+    chunked,
+  );
   assert.match(answer, /^HTTP\/1\.1 413 /);
   assert.match(answer, /Connection: close/i);
   assert.match(answer, /more than 1000 bytes/);
@@ -79,8 +98,16 @@ test("a chunked body over the limit gets 413 once the limit is passed", async (t
 
 test("bodies within the limit reach the app, chunked or not", async (t) => {
   const { port } = await listen(t, countBody, { maxBodyBytes: 1000 });
-  const sized = await exchange(port, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n", "b".repeat(1000));
+  const sized = await exchange(
+    port,
+    "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n",
+    "b".repeat(1000),
+  );
   assert.match(sized, /got 1000 bytes$/);
-  const chunked = await exchange(port, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n", `3e8\r\n${"c".repeat(1000)}\r\n0\r\n\r\n`);
+  const chunked = await exchange(
+    port,
+    "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+    `3e8\r\n${"c".repeat(1000)}\r\n0\r\n\r\n`,
+  );
   assert.match(chunked, /got 1000 bytes$/);
 });

@@ -71,13 +71,21 @@ function plainAnswer(status: number, reason: string, message: string): string {
  */
 export function explainClientErrors(server: Server, limits: ServerLimits): void {
   server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
-    if (!socket.writable || error.code === "ECONNRESET" || (socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
+    if (
+      !socket.writable ||
+      error.code === "ECONNRESET" ||
+      (socket as Duplex & { _httpMessage?: unknown })._httpMessage
+    ) {
       socket.destroy();
       return;
     }
     let answer: string;
     if (error.code === "HPE_HEADER_OVERFLOW") {
-      answer = plainAnswer(431, "Request Header Fields Too Large", `Request Header Fields Too Large: the request line and headers exceed ${limits.maxHeaderBytes} bytes`);
+      answer = plainAnswer(
+        431,
+        "Request Header Fields Too Large",
+        `Request Header Fields Too Large: the request line and headers exceed ${limits.maxHeaderBytes} bytes`,
+      );
     } else if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
       answer = plainAnswer(408, "Request Timeout", "Request Timeout: the request did not arrive in time");
     } else {
@@ -101,7 +109,11 @@ function tooLarge(maxBytes: number, declared?: number): Response {
 }
 
 /** A copy of the body stream that fails with 413 once more than `maxBytes` have passed. */
-function limitedBody(body: ReadableStream<Uint8Array>, maxBytes: number, onExceeded: () => void): ReadableStream<Uint8Array> {
+function limitedBody(
+  body: ReadableStream<Uint8Array>,
+  maxBytes: number,
+  onExceeded: () => void,
+): ReadableStream<Uint8Array> {
   let seen = 0;
   return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
@@ -157,4 +169,3 @@ export function limitRequestBody(handler: Handler, maxBytes: number): Handler {
     );
   };
 }
-

@@ -21,7 +21,9 @@ export function explainListenError(error: NodeJS.ErrnoException, address: string
           : `permission denied listening on ${where}`,
       );
     case "EADDRNOTAVAIL":
-      return new ConfigError(`cannot listen on ${where}: ${address} is not an address of this machine (try --host :: for all interfaces)`);
+      return new ConfigError(
+        `cannot listen on ${where}: ${address} is not an address of this machine (try --host :: for all interfaces)`,
+      );
     case "ENOTFOUND":
     case "EAI_AGAIN":
       return new ConfigError(`cannot listen on ${where}: the host name ${address} does not resolve`);

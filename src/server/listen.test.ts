@@ -13,7 +13,10 @@ test("loopback listens on 127.0.0.1 and ::1 with one port, even when the kernel 
   const { servers, addresses } = await listenAll(() => createServer(), ["127.0.0.1", "::1"], 0);
   try {
     assert.equal(addresses.length, 2);
-    assert.deepEqual(addresses.map((a) => a.address), ["127.0.0.1", "::1"]);
+    assert.deepEqual(
+      addresses.map((a) => a.address),
+      ["127.0.0.1", "::1"],
+    );
     assert.equal(addresses[0].port, addresses[1].port);
   } finally {
     for (const server of servers) server.close();
@@ -25,12 +28,18 @@ test("a port in use names the process that holds it", async () => {
   await once(holder, "listening");
   const { port } = holder.address() as AddressInfo;
   try {
-    await assert.rejects(listenAll(() => createServer(), ["127.0.0.1"], port), (error: Error) => {
-      assert.ok(error instanceof ConfigError);
-      assert.match(error.message, new RegExp(`^port ${port} is already in use \\(127\\.0\\.0\\.1:${port}\\) by process ${process.pid} \\(`));
-      assert.match(error.message, /choose another port with --port or PORT/);
-      return true;
-    });
+    await assert.rejects(
+      listenAll(() => createServer(), ["127.0.0.1"], port),
+      (error: Error) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(
+          error.message,
+          new RegExp(`^port ${port} is already in use \\(127\\.0\\.0\\.1:${port}\\) by process ${process.pid} \\(`),
+        );
+        assert.match(error.message, /choose another port with --port or PORT/);
+        return true;
+      },
+    );
   } finally {
     holder.close();
   }
@@ -41,7 +50,10 @@ test("a failure on the second address closes the first", async () => {
   await once(holder, "listening");
   const { port } = holder.address() as AddressInfo;
   try {
-    await assert.rejects(listenAll(() => createServer(), ["127.0.0.1", "::1"], port), /already in use/);
+    await assert.rejects(
+      listenAll(() => createServer(), ["127.0.0.1", "::1"], port),
+      /already in use/,
+    );
     const again = createServer().listen(port, "127.0.0.1");
     await once(again, "listening"); // 127.0.0.1 was released
     again.close();
@@ -58,7 +70,8 @@ function unprivilegedPortStart(): number {
   }
 }
 
-const lowPortsOpen = unprivilegedPortStart() <= 80 ? "this kernel lets anyone bind port 80 (ip_unprivileged_port_start)" : false;
+const lowPortsOpen =
+  unprivilegedPortStart() <= 80 ? "this kernel lets anyone bind port 80 (ip_unprivileged_port_start)" : false;
 
 test("a port below 1024 without privilege explains targetPort and CAP_NET_BIND_SERVICE", { skip: lowPortsOpen }, () => {
   // Run as an unprivileged user: root (and CAP_NET_BIND_SERVICE) may bind port 80.
@@ -77,6 +90,9 @@ test("a port below 1024 without privilege explains targetPort and CAP_NET_BIND_S
     ...asNobody,
   });
   assert.equal(result.status, 0, result.stderr);
-  assert.match(result.stdout, /permission denied listening on 127\.0\.0\.1:80: ports below 1024 need root or CAP_NET_BIND_SERVICE/);
+  assert.match(
+    result.stdout,
+    /permission denied listening on 127\.0\.0\.1:80: ports below 1024 need root or CAP_NET_BIND_SERVICE/,
+  );
   assert.match(result.stdout, /targetPort/);
 });

@@ -29,7 +29,11 @@ function listenOnce(server: Server, address: string, port: number): Promise<Boun
  * loopback without `::1` keeps just 127.0.0.1. Any other failure closes what was opened and
  * throws a ConfigError that explains it.
  */
-export async function listenAll(newServer: () => Server, bindAddresses: string[], port: number): Promise<{ servers: Server[]; addresses: BoundAddress[] }> {
+export async function listenAll(
+  newServer: () => Server,
+  bindAddresses: string[],
+  port: number,
+): Promise<{ servers: Server[]; addresses: BoundAddress[] }> {
   const servers: Server[] = [];
   const addresses: BoundAddress[] = [];
   let chosenPort = port;

@@ -67,7 +67,11 @@ test("the request is a real Request: instanceof, json(), clone(), arrayBuffer()"
     const bytes = new Uint8Array(await copy.arrayBuffer());
     return Response.json({ n: json.n, bytes: bytes.length, used: req.bodyUsed, method: req.method });
   });
-  const res = await fetch(server.url, { method: "PUT", body: JSON.stringify({ n: 7 }), headers: { "content-type": "application/json" } });
+  const res = await fetch(server.url, {
+    method: "PUT",
+    body: JSON.stringify({ n: 7 }),
+    headers: { "content-type": "application/json" },
+  });
   assert.deepEqual(await res.json(), { n: 7, bytes: 7, used: true, method: "PUT" });
 });
 
@@ -77,12 +81,19 @@ test("a whole-body read comes straight from the socket, once: json(), text(), ar
     if (path === "/text") return new Response(`${(await req.text()).length} ${req.bodyUsed}`);
     if (path === "/bytes") return new Response(String((await req.arrayBuffer()).byteLength));
     const body = (await req.json()) as { items: number[] };
-    const again = await req.text().then(() => "read twice", (error: Error) => error.message);
+    const again = await req.text().then(
+      () => "read twice",
+      (error: Error) => error.message,
+    );
     return Response.json({ sum: body.items.reduce((a, b) => a + b, 0), again, body: req.body });
   });
   const items = Array.from({ length: 20_000 }, (_, i) => i % 10); // ~40 KB: several socket chunks
   const json = await fetch(server.url, { method: "POST", body: JSON.stringify({ items }) });
-  assert.deepEqual(await json.json(), { sum: 90_000, again: "Body is unusable: the request body has already been read", body: null });
+  assert.deepEqual(await json.json(), {
+    sum: 90_000,
+    again: "Body is unusable: the request body has already been read",
+    body: null,
+  });
   const text = await fetch(`${server.url}/text`, { method: "POST", body: "héllo" });
   assert.equal(await text.text(), "5 true");
   const bytes = await fetch(`${server.url}/bytes`, { method: "POST", body: new Uint8Array(70_000) });
@@ -325,7 +336,15 @@ test("bodies of every shape arrive intact: string, bytes, one-chunk stream, many
   await using server = await listen(async (req) => {
     const path = new URL(req.url).pathname;
     if (path === "/bytes") return new Response(encoder.encode("bytes body"));
-    if (path === "/one-chunk") return new Response(new ReadableStream({ start: (c) => (c.enqueue(encoder.encode("one chunk")), c.close()) }));
+    if (path === "/one-chunk")
+      return new Response(
+        new ReadableStream({
+          start: (c) => {
+            c.enqueue(encoder.encode("one chunk"));
+            c.close();
+          },
+        }),
+      );
     if (path === "/chunks") {
       return new Response(
         new ReadableStream({

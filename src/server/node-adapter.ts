@@ -34,7 +34,8 @@ function sendPlain(res: ServerResponse, status: number, message: string): void {
 
 /** Bad input thrown from deep inside an app still answers 4xx, not 500. */
 function errorStatus(error: unknown): { status: number; message: string } {
-  if (error instanceof HttpError) return { status: error.status, message: error.expose ? error.message : statusText(error.status) };
+  if (error instanceof HttpError)
+    return { status: error.status, message: error.expose ? error.message : statusText(error.status) };
   if (error instanceof URIError) return { status: 400, message: "Bad Request: malformed percent-encoding in the URL" };
   return { status: 500, message: "Internal Server Error" };
 }
@@ -45,14 +46,18 @@ function errorStatus(error: unknown): { status: number; message: string } {
  * stream out (waiting for 'drain'), and a client that goes away aborts `req.signal` and
  * cancels the response body.
  */
-export function toNodeListener(handler: Handler, options: NodeListenerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
+export function toNodeListener(
+  handler: Handler,
+  options: NodeListenerOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
   const onError = options.onError ?? defaultOnError;
   const maxUrlLength = options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH;
 
   function fail(res: ServerResponse, request: Request, error: unknown): void {
     const { status, message } = errorStatus(error);
     if (status >= 500 || res.headersSent) onError(error, request);
-    if (res.headersSent) res.destroy(); // the client must see a cut-off body, not a clean end
+    if (res.headersSent)
+      res.destroy(); // the client must see a cut-off body, not a clean end
     else if (!res.destroyed) sendPlain(res, status, message);
   }
 

@@ -11,7 +11,20 @@ function incoming(raw: string[]): IncomingMessage {
   return message;
 }
 
-const RAW = ["Host", "example.com", "Accept", "text/html", "X-Tag", "a", "x-tag", "b", "Content-Length", "12", ":path", "/ignored"];
+const RAW = [
+  "Host",
+  "example.com",
+  "Accept",
+  "text/html",
+  "X-Tag",
+  "a",
+  "x-tag",
+  "b",
+  "Content-Length",
+  "12",
+  ":path",
+  "/ignored",
+];
 
 function reference(): Headers {
   const headers = new Headers();

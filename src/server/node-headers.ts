@@ -41,7 +41,8 @@ export function rawHeaderValue(raw: readonly string[], name: string): string | n
   let value: string | null = null;
   for (let i = 0; i < raw.length; i += 2) {
     const candidate = raw[i];
-    if (candidate.length === key.length && candidate.toLowerCase() === key) value = value === null ? raw[i + 1] : `${value}, ${raw[i + 1]}`;
+    if (candidate.length === key.length && candidate.toLowerCase() === key)
+      value = value === null ? raw[i + 1] : `${value}, ${raw[i + 1]}`;
   }
   return value;
 }

@@ -157,7 +157,8 @@ function readWholeBody(lazy: LazyRequest): Promise<Buffer> {
     incoming.once("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     incoming.once("error", reject);
     incoming.once("close", () => {
-      if (!incoming.complete) reject(new Error("the client closed the connection before the request body was complete"));
+      if (!incoming.complete)
+        reject(new Error("the client closed the connection before the request body was complete"));
     });
   });
 }
@@ -188,18 +189,40 @@ function wholeBodyMethod(name: "text" | "json" | "arrayBuffer"): PropertyDescrip
 const lazyRequestPrototype = lazyPrototype<LazyRequest>(
   Request.prototype,
   {
-    method: { get(this: LazyRequest) { return this[kIncoming].method; } },
-    url: { get(this: LazyRequest) { return this[kUrl]; } },
-    headers: { get(this: LazyRequest) { return headersOf(this); } },
-    signal: { get(this: LazyRequest) { return signalOf(this); } },
-    bodyUsed: { get(this: LazyRequest) { return this[kBodyRead] || (this[kReal]?.bodyUsed ?? false); } },
+    method: {
+      get(this: LazyRequest) {
+        return this[kIncoming].method;
+      },
+    },
+    url: {
+      get(this: LazyRequest) {
+        return this[kUrl];
+      },
+    },
+    headers: {
+      get(this: LazyRequest) {
+        return headersOf(this);
+      },
+    },
+    signal: {
+      get(this: LazyRequest) {
+        return signalOf(this);
+      },
+    },
+    bodyUsed: {
+      get(this: LazyRequest) {
+        return this[kBodyRead] || (this[kReal]?.bodyUsed ?? false);
+      },
+    },
     text: wholeBodyMethod("text"),
     json: wholeBodyMethod("json"),
     arrayBuffer: wholeBodyMethod("arrayBuffer"),
     // frank's adapter tells middleware (the access log) when each response has been sent.
     [REPORTS_RESPONSE_SENT]: { value: true },
     [Symbol.for("nodejs.util.inspect.custom")]: {
-      value(this: LazyRequest) { return { method: this.method, url: this.url, headers: headersOf(this) }; },
+      value(this: LazyRequest) {
+        return { method: this.method, url: this.url, headers: headersOf(this) };
+      },
     },
   },
   realOf,

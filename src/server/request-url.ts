@@ -19,7 +19,8 @@ export function requestUrl(req: IncomingMessage): string | undefined {
   }
   const https = (req.socket as TLSSocket).encrypted === true;
   const host = hostHeader(req);
-  if (host && isPlainAuthority(host, https) && isPlainTarget(target)) return (https ? "https://" : "http://") + host + target;
+  if (host && isPlainAuthority(host, https) && isPlainTarget(target))
+    return (https ? "https://" : "http://") + host + target;
   // A Host with a path, user info or spaces in it would silently change the URL.
   if (host && AUTHORITY_BREAKERS.test(host)) return undefined;
   return parsedUrl((https ? "https://" : "http://") + (host || localAuthority(req)) + target);
@@ -68,7 +69,12 @@ export function isPlainTarget(target: string): boolean {
     const code = target.charCodeAt(i);
     if (code <= 0x20 || code >= 0x7f || NOT_PLAIN[code] === 1) return false;
     if (code === 46 /* "." */ && target.charCodeAt(i - 1) === 47 /* "/" */) return false;
-    if (code === 37 /* "%" */ && target.charCodeAt(i + 1) === 50 /* "2" */ && (target.charCodeAt(i + 2) | 0x20) === 101 /* "e" */) return false;
+    if (
+      code === 37 /* "%" */ &&
+      target.charCodeAt(i + 1) === 50 /* "2" */ &&
+      (target.charCodeAt(i + 2) | 0x20) === 101 /* "e" */
+    )
+      return false;
   }
   return true;
 }
@@ -123,7 +129,7 @@ function isPlainHostname(hostname: string): boolean {
     }
     const digit = code >= 48 && code <= 57;
     if (!digit) labelDigitsOnly = false;
-    if (!(digit || (code >= 97 && code <= 122) || code === 45 /* "-" */)) return false;
+    if (!((digit || (code >= 97 && code <= 122) || code === 45) /* "-" */)) return false;
   }
   return false; // not reached: the end always closes a label
 }

@@ -78,7 +78,14 @@ function hooksOf(app: Servable): { start(): Promise<unknown>; stop(): Promise<un
 }
 
 function localUrlFor(bound: BoundAddress): string {
-  const address = bound.address === "::" ? "[::1]" : bound.address === "0.0.0.0" ? "127.0.0.1" : bound.family === "IPv6" ? `[${bound.address}]` : bound.address;
+  const address =
+    bound.address === "::"
+      ? "[::1]"
+      : bound.address === "0.0.0.0"
+        ? "127.0.0.1"
+        : bound.family === "IPv6"
+          ? `[${bound.address}]`
+          : bound.address;
   return `http://${address}:${bound.port}/`;
 }
 
@@ -86,7 +93,12 @@ function localUrlFor(bound: BoundAddress): string {
  * The handler as served: probes answered first (so they are not in the access log unless
  * asked), then the access log, then the body size limit, then the app.
  */
-function servedHandler(app: Servable, lifecycle: LifecycleConfig, shutdown: GracefulShutdown, logging: ServeLogging | undefined): Handler {
+function servedHandler(
+  app: Servable,
+  lifecycle: LifecycleConfig,
+  shutdown: GracefulShutdown,
+  logging: ServeLogging | undefined,
+): Handler {
   const limited = limitRequestBody(toHandler(app), lifecycle.maxBodyBytes.value);
   const withProbes = (handler: Handler) =>
     withHealthChecks(handler, {
@@ -146,9 +158,17 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
       log: quiet ? () => {} : (line) => console.error(line),
       onStopped: () => hooks.stop(),
     });
-    const logFormat = lifecycle.accessLog.value !== "off" ? lifecycle.accessLog.value : config.environment.value === "development" ? "dev" : "json";
+    const logFormat =
+      lifecycle.accessLog.value !== "off"
+        ? lifecycle.accessLog.value
+        : config.environment.value === "development"
+          ? "dev"
+          : "json";
     const logging = options.logging?.(logFormat);
-    const listener = toNodeListener(servedHandler(app, lifecycle, shutdown, logging), { ...options, onError: options.onError ?? logging?.logError });
+    const listener = toNodeListener(servedHandler(app, lifecycle, shutdown, logging), {
+      ...options,
+      onError: options.onError ?? logging?.logError,
+    });
     const limits = limitsOf(lifecycle);
     try {
       const listening = await listenAll(
@@ -168,7 +188,13 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
       throw error;
     }
     close = () => shutdown.shutdown().then(() => undefined);
-    if (worker) onShutdownFromPrimary(() => close().then(() => process.exit(0), () => process.exit(1)));
+    if (worker)
+      onShutdownFromPrimary(() =>
+        close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        ),
+      );
   }
 
   // Before anything is printed: whoever waits for the banner may signal right after it.

@@ -18,7 +18,13 @@ interface Answer {
 async function startServer(options: Partial<ShutdownOptions> = {}) {
   const logged: string[] = [];
   const record = (line: string) => void logged.push(line);
-  const shutdown = new GracefulShutdown({ shutdownDelayMs: 0, drainTimeoutMs: 5_000, log: record, warn: record, ...options });
+  const shutdown = new GracefulShutdown({
+    shutdownDelayMs: 0,
+    drainTimeoutMs: 5_000,
+    log: record,
+    warn: record,
+    ...options,
+  });
   const held: Array<() => void> = [];
   const server: Server = createServer({ keepAliveTimeout: 60_000 }, (req: IncomingMessage, res: ServerResponse) => {
     if (req.url === "/hold") {
@@ -150,7 +156,10 @@ test("requests still running at the drain timeout are cut off and logged", async
   const report = await shutdown.shutdown();
   assert.deepEqual(report, { cut: ["GET /hold"] });
   await assert.rejects(answer, { code: "ECONNRESET" });
-  assert.ok(logged.some((line) => /cut off GET \/hold/.test(line)), logged.join("\n"));
+  assert.ok(
+    logged.some((line) => /cut off GET \/hold/.test(line)),
+    logged.join("\n"),
+  );
 });
 
 test("onStopped runs after the last connection is gone, once, however often shutdown is called", async () => {

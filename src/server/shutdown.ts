@@ -125,7 +125,9 @@ export class GracefulShutdown extends EventEmitter {
     this.#setPhase("delaying");
     for (const res of this.#inFlight()) this.#closeAfter(res);
     if (shutdownDelayMs > 0) {
-      this.#log(`frank: shutting down: readiness is off; serving ${seconds(shutdownDelayMs)} more while endpoints and proxies stop sending`);
+      this.#log(
+        `frank: shutting down: readiness is off; serving ${seconds(shutdownDelayMs)} more while endpoints and proxies stop sending`,
+      );
       // Unref'd: the open listener keeps the process alive, the wait alone does not.
       await new Promise((resolve) => setTimeout(resolve, shutdownDelayMs).unref());
     }
@@ -135,11 +137,15 @@ export class GracefulShutdown extends EventEmitter {
     for (const res of inFlight) this.#closeAfter(res);
     const running = inFlight.length;
     // The listeners close first, so the line below is true by the time anyone reads it.
-    const closed = Promise.all(this.#servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    const closed = Promise.all(
+      this.#servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+    );
     this.#closeIdleConnections();
     this.#log(
       `frank: stopped accepting connections; ` +
-        (running === 0 ? "no requests in flight" : `waiting up to ${seconds(drainTimeoutMs)} for ${running} request${running === 1 ? "" : "s"} in flight`),
+        (running === 0
+          ? "no requests in flight"
+          : `waiting up to ${seconds(drainTimeoutMs)} for ${running} request${running === 1 ? "" : "s"} in flight`),
     );
 
     let timer: NodeJS.Timeout | undefined;

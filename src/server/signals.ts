@@ -20,7 +20,9 @@ export function exitOnSignals(shutdown: () => Promise<void>, log: (line: string)
     shutdown().then(
       () => process.exit(0),
       (error) => {
-        console.error(`frank: error while shutting down: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        console.error(
+          `frank: error while shutting down: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
         process.exit(1);
       },
     );

@@ -60,7 +60,10 @@ export function startWorkers(count: number, env: Record<string, string>): Promis
 
   const allExited = () =>
     Promise.all(
-      [...workers].map((worker) => new Promise<void>((resolve) => (worker.isDead() ? resolve() : worker.once("exit", () => resolve())))),
+      [...workers].map(
+        (worker) =>
+          new Promise<void>((resolve) => (worker.isDead() ? resolve() : worker.once("exit", () => resolve()))),
+      ),
     ).then(() => undefined);
 
   const shutdown = async (deadlineMs: number) => {

@@ -30,14 +30,20 @@ const undiciState = Object.getOwnPropertySymbols(new Response("")).find((symbol)
 
 function bodySource(response: Response): string | Uint8Array | undefined {
   if (undiciState === undefined || response.bodyUsed) return undefined;
-  const body = (response as unknown as Record<symbol, { body?: { source?: unknown; stream?: ReadableStream } } | undefined>)[undiciState]?.body;
+  const body = (
+    response as unknown as Record<symbol, { body?: { source?: unknown; stream?: ReadableStream } } | undefined>
+  )[undiciState]?.body;
   if (!body || body.stream?.locked) return undefined;
   const source = body.source;
   return typeof source === "string" || source instanceof Uint8Array ? source : undefined;
 }
 
 /** A buffered response: plain headers and a whole body, one write. Returns the body bytes written. */
-function writeBuffered(res: ServerResponse, { status, headers, setCookies, body }: BufferedParts, method: string | undefined): number {
+function writeBuffered(
+  res: ServerResponse,
+  { status, headers, setCookies, body }: BufferedParts,
+  method: string | undefined,
+): number {
   const flat: string[] = [];
   for (const name in headers) flat.push(name, headers[name]);
   for (const cookie of setCookies) flat.push("set-cookie", cookie);
@@ -94,7 +100,11 @@ function drained(res: ServerResponse): Promise<void> {
  * as a number, without a promise; may throw (an invalid header value, say). Anything else
  * resolves to the count once written (see writeStreamable).
  */
-export function writeResponse(res: ServerResponse, response: Response, method: string | undefined): number | Promise<number> {
+export function writeResponse(
+  res: ServerResponse,
+  response: Response,
+  method: string | undefined,
+): number | Promise<number> {
   const buffered = bufferedParts(response);
   if (buffered !== undefined) return writeBuffered(res, buffered, method);
   return writeStreamable(res, response, method);

@@ -23,11 +23,15 @@ export interface FileResponseOptions {
 }
 
 /** Headers a 304 must repeat (RFC 9110 §15.4.5), plus the caller's extra headers. */
-function validatorHeaders(file: FileVariant, options: FileResponseOptions, withLastModified: boolean): Record<string, string> {
+function validatorHeaders(
+  file: FileVariant,
+  options: FileResponseOptions,
+  withLastModified: boolean,
+): Record<string, string> {
   const headers: Record<string, string> = { etag: file.etag };
   if (withLastModified) headers["last-modified"] = file.lastModifiedText;
   if (options.cacheControl !== undefined) headers["cache-control"] = options.cacheControl;
-  if (options.varyEncoding) headers["vary"] = "Accept-Encoding";
+  if (options.varyEncoding) headers.vary = "Accept-Encoding";
   if (options.headers !== undefined) Object.assign(headers, options.headers);
   return headers;
 }

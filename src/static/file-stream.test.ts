@@ -21,7 +21,10 @@ const openFds = () => readdirSync("/proc/self/fd").length;
 
 test("streams the whole file and spans of it", async () => {
   assert.deepEqual(Buffer.from(await new Response(fileStream(path, 0, data.length - 1)).arrayBuffer()), data);
-  assert.deepEqual(Buffer.from(await new Response(fileStream(path, 70000, 200000)).arrayBuffer()), data.subarray(70000, 200001));
+  assert.deepEqual(
+    Buffer.from(await new Response(fileStream(path, 70000, 200000)).arrayBuffer()),
+    data.subarray(70000, 200001),
+  );
   assert.deepEqual(Buffer.from(await new Response(fileStream(path, 5, 5)).arrayBuffer()), data.subarray(5, 6));
 });
 
@@ -46,7 +49,9 @@ test("a missing file errors the stream", async () => {
   await assert.rejects(new Response(fileStream(join(dir, "nope"), 0, 10)).arrayBuffer(), /ENOENT/);
 });
 
-test("descriptors are closed at the end and on cancel, and never opened for an unread stream", { skip: process.platform !== "linux" && "counts /proc/self/fd" }, async () => {
+test("descriptors are closed at the end and on cancel, and never opened for an unread stream", {
+  skip: process.platform !== "linux" && "counts /proc/self/fd",
+}, async () => {
   const before = openFds();
   for (let i = 0; i < 20; i++) await new Response(fileStream(path, 0, data.length - 1)).arrayBuffer();
   for (let i = 0; i < 20; i++) {
@@ -58,4 +63,3 @@ test("descriptors are closed at the end and on cancel, and never opened for an u
   await new Promise((resolve) => setTimeout(resolve, 50));
   assert.ok(openFds() <= before + 1, `${openFds() - before} descriptors left open`);
 });
-

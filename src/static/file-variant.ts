@@ -30,7 +30,11 @@ export function sameFile(variant: FileVariant, stats: Pick<Stats, "size" | "mtim
   return stats.mtimeMs === variant.mtimeMs && stats.size === variant.size && stats.ino === variant.ino;
 }
 
-export function variantFromStats(path: string, stats: Pick<Stats, "size" | "mtimeMs" | "ino">, encoding?: ContentCoding): FileVariant {
+export function variantFromStats(
+  path: string,
+  stats: Pick<Stats, "size" | "mtimeMs" | "ino">,
+  encoding?: ContentCoding,
+): FileVariant {
   const mtime = Math.floor(stats.mtimeMs);
   const tag = `${stats.size.toString(16)}-${mtime.toString(16)}${encoding ? "-" + encoding : ""}`;
   const lastModified = new Date(mtime);

@@ -68,7 +68,18 @@ test("a large file is streamed whole, and by range", async () => {
 
 test("anything that is not a static file is undefined, so routes run", async () => {
   const serve = createPublicFolder({ folder });
-  for (const path of ["/hello", "/user/42", "/css/missing.css", "/css/", "/empty-dir/", "/docs", "/docs/", "/dir.txt", "/hello.txt/", "/"]) {
+  for (const path of [
+    "/hello",
+    "/user/42",
+    "/css/missing.css",
+    "/css/",
+    "/empty-dir/",
+    "/docs",
+    "/docs/",
+    "/dir.txt",
+    "/hello.txt/",
+    "/",
+  ]) {
     assert.equal(await serve(req(path)), undefined, path);
   }
   assert.equal(await serve(req("/hello.txt", {}, "POST")), undefined);
@@ -163,15 +174,26 @@ test("precompressed siblings by Accept-Encoding q-values, with their own length 
 
   const refused = (await serve(req("/app.js", { "accept-encoding": "br;q=0, gzip;q=0" })))!;
   assert.equal(refused.headers.get("content-encoding"), null);
-  const notModified = (await serve(req("/app.js", { "accept-encoding": "br", "if-none-match": br.headers.get("etag")! })))!;
+  const notModified = (await serve(
+    req("/app.js", { "accept-encoding": "br", "if-none-match": br.headers.get("etag")! }),
+  ))!;
   assert.equal(notModified.status, 304);
   assert.equal(notModified.headers.get("vary"), "Accept-Encoding");
   assert.equal((await serve(req("/hello.txt", { "accept-encoding": "br" })))!.headers.get("vary"), null);
-  assert.equal((await createPublicFolder({ folder, precompressed: false })(req("/app.js", { "accept-encoding": "br" })))!.headers.get("content-encoding"), null);
+  assert.equal(
+    (await createPublicFolder({ folder, precompressed: false })(
+      req("/app.js", { "accept-encoding": "br" }),
+    ))!.headers.get("content-encoding"),
+    null,
+  );
 });
 
 test("cacheControl and extra headers", async () => {
-  const serve = createPublicFolder({ folder, cacheControl: "public, max-age=31536000, immutable", headers: { "x-content-type-options": "nosniff" } });
+  const serve = createPublicFolder({
+    folder,
+    cacheControl: "public, max-age=31536000, immutable",
+    headers: { "x-content-type-options": "nosniff" },
+  });
   const res = (await serve(req("/css/app.css")))!;
   assert.equal(res.headers.get("cache-control"), "public, max-age=31536000, immutable");
   assert.equal(res.headers.get("x-content-type-options"), "nosniff");

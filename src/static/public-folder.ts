@@ -40,7 +40,10 @@ const MAX_CACHED_FILE_BYTES = 256 * 1024;
 const MAX_CACHED_BYTES_TOTAL = 32 * 1024 * 1024;
 const MAX_ENTRIES = 4096;
 const NEGATIVE_TTL_MS = 1000;
-const SIBLINGS: [ContentCoding, string][] = [["br", ".br"], ["gzip", ".gz"]];
+const SIBLINGS: [ContentCoding, string][] = [
+  ["br", ".br"],
+  ["gzip", ".gz"],
+];
 
 /** A resolved static file: its variants (precompressed first, identity last) and content type. */
 interface Entry {
@@ -127,7 +130,12 @@ export function createPublicFolder(options: PublicFolderOptions): PublicFolder {
   }
 
   /** Finds the file for a request path, or a redirect for a directory without its slash. */
-  async function lookUp(rawPath: string, search: string, relative: string, directory: boolean): Promise<Entry | Response | undefined> {
+  async function lookUp(
+    rawPath: string,
+    search: string,
+    relative: string,
+    directory: boolean,
+  ): Promise<Entry | Response | undefined> {
     const realFolder = names.realPath();
     if (realFolder === undefined) return undefined;
     let path = resolve(folder, relative);
@@ -180,7 +188,10 @@ export function createPublicFolder(options: PublicFolderOptions): PublicFolder {
   }
 
   /** `rawPath`: the request's path, still percent-encoded, when the caller has already cut it from the URL. */
-  return function publicFolder(req: Request, rawPath = pathnameOf(req.url)): Response | undefined | Promise<Response | undefined> {
+  return function publicFolder(
+    req: Request,
+    rawPath = pathnameOf(req.url),
+  ): Response | undefined | Promise<Response | undefined> {
     if (req.method !== "GET" && req.method !== "HEAD") return undefined;
 
     // The cheap miss: a plain first segment that names nothing at the top of the folder
@@ -204,7 +215,10 @@ export function createPublicFolder(options: PublicFolderOptions): PublicFolder {
 
     const resolved = resolveUrlPath(rawPath);
     if (resolved.kind === "bad-request") {
-      return new Response(`Bad Request: ${resolved.reason}`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+      return new Response(`Bad Request: ${resolved.reason}`, {
+        status: 400,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      });
     }
     if (resolved.kind === "not-static") return undefined;
 

@@ -7,8 +7,16 @@ test("plain paths resolve to relative paths", () => {
   assert.deepEqual(resolveUrlPath("/css/app.css"), { kind: "path", relative: "css/app.css", directory: false });
   assert.deepEqual(resolveUrlPath("/docs/"), { kind: "path", relative: "docs", directory: true });
   assert.deepEqual(resolveUrlPath("/"), { kind: "path", relative: "", directory: true });
-  assert.deepEqual(resolveUrlPath("/caf%C3%A9%20menu.txt"), { kind: "path", relative: "café menu.txt", directory: false });
-  assert.deepEqual(resolveUrlPath("/.well-known/security.txt"), { kind: "path", relative: ".well-known/security.txt", directory: false });
+  assert.deepEqual(resolveUrlPath("/caf%C3%A9%20menu.txt"), {
+    kind: "path",
+    relative: "café menu.txt",
+    directory: false,
+  });
+  assert.deepEqual(resolveUrlPath("/.well-known/security.txt"), {
+    kind: "path",
+    relative: ".well-known/security.txt",
+    directory: false,
+  });
 });
 
 test("each segment is decoded exactly once", () => {

@@ -32,7 +32,8 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const get = (headers: Record<string, string> = {}, method = "GET") => new Request("http://frank.test/f", { method, headers });
+const get = (headers: Record<string, string> = {}, method = "GET") =>
+  new Request("http://frank.test/f", { method, headers });
 
 test("sends a file with type, length, validators and Accept-Ranges", async () => {
   const res = await sendFile(get(), "data.txt", { root });
@@ -58,7 +59,13 @@ test("a missing file and a directory are 404", async () => {
 });
 
 test("paths outside root are refused with 404, symlinks leading out included", async () => {
-  for (const path of ["../secret.txt", join(dir, "secret.txt"), "sub/../../secret.txt", "escape.txt", "data.txt\0.png"]) {
+  for (const path of [
+    "../secret.txt",
+    join(dir, "secret.txt"),
+    "sub/../../secret.txt",
+    "escape.txt",
+    "data.txt\0.png",
+  ]) {
     const res = await sendFile(get(), path, { root });
     assert.equal(res.status, 404, path);
     assert.doesNotMatch(await res.text(), /TOP SECRET/);
@@ -73,13 +80,22 @@ test("with root, hidden files are refused unless allowed; .well-known is fine", 
 });
 
 test("type option takes short names and media types", async () => {
-  assert.equal((await sendFile(get(), "data.txt", { root, type: "json" })).headers.get("content-type"), "application/json; charset=utf-8");
-  assert.equal((await sendFile(get(), "data.txt", { root, type: "image/png" })).headers.get("content-type"), "image/png");
+  assert.equal(
+    (await sendFile(get(), "data.txt", { root, type: "json" })).headers.get("content-type"),
+    "application/json; charset=utf-8",
+  );
+  assert.equal(
+    (await sendFile(get(), "data.txt", { root, type: "image/png" })).headers.get("content-type"),
+    "image/png",
+  );
 });
 
 test("filename implies an attachment; disposition inline keeps the name", async () => {
   const attached = await sendFile(get(), "data.txt", { root, filename: "Résumé.txt" });
-  assert.equal(attached.headers.get("content-disposition"), `attachment; filename="R_sum_.txt"; filename*=UTF-8''R%C3%A9sum%C3%A9.txt`);
+  assert.equal(
+    attached.headers.get("content-disposition"),
+    `attachment; filename="R_sum_.txt"; filename*=UTF-8''R%C3%A9sum%C3%A9.txt`,
+  );
   const inline = await sendFile(get(), "data.txt", { root, disposition: "inline" });
   assert.equal(inline.headers.get("content-disposition"), 'inline; filename="data.txt"');
   assert.equal((await sendFile(get(), "data.txt", { root })).headers.get("content-disposition"), null);
@@ -89,7 +105,10 @@ test("lastModified option replaces or removes Last-Modified", async () => {
   const when = new Date("2020-01-01T00:00:00Z");
   const replaced = await sendFile(get(), "data.txt", { root, lastModified: when });
   assert.equal(replaced.headers.get("last-modified"), when.toUTCString());
-  const none = await sendFile(get({ "if-modified-since": new Date().toUTCString() }), "data.txt", { root, lastModified: false });
+  const none = await sendFile(get({ "if-modified-since": new Date().toUTCString() }), "data.txt", {
+    root,
+    lastModified: false,
+  });
   assert.equal(none.headers.get("last-modified"), null);
   assert.equal(none.status, 200);
 });
@@ -97,7 +116,10 @@ test("lastModified option replaces or removes Last-Modified", async () => {
 test("conditional GET: 304 for If-None-Match and If-Modified-Since, 412 for If-Match", async () => {
   const first = await sendFile(get(), "data.txt", { root, cacheControl: "public, max-age=60" });
   const etag = first.headers.get("etag")!;
-  const byTag = await sendFile(get({ "if-none-match": etag }), "data.txt", { root, cacheControl: "public, max-age=60" });
+  const byTag = await sendFile(get({ "if-none-match": etag }), "data.txt", {
+    root,
+    cacheControl: "public, max-age=60",
+  });
   assert.equal(byTag.status, 304);
   assert.equal(byTag.headers.get("etag"), etag);
   assert.equal(byTag.headers.get("cache-control"), "public, max-age=60");
@@ -136,7 +158,9 @@ test("If-Range: a matching date honours Range, a weak ETag or an old date sends 
   const byWeakTag = await sendFile(get({ range: "bytes=0-1", "if-range": etag }), "data.txt", { root });
   assert.equal(byWeakTag.status, 200);
   assert.equal(await byWeakTag.text(), text);
-  const oldDate = await sendFile(get({ range: "bytes=0-1", "if-range": "Mon, 01 Jan 2001 00:00:00 GMT" }), "data.txt", { root });
+  const oldDate = await sendFile(get({ range: "bytes=0-1", "if-range": "Mon, 01 Jan 2001 00:00:00 GMT" }), "data.txt", {
+    root,
+  });
   assert.equal(oldDate.status, 200);
 });
 

@@ -52,7 +52,9 @@ async function regularFile(path: string): Promise<Stats | undefined> {
 
 /** Whether a path below the root is hidden: a segment starts with "." (`.well-known` at the top is not). */
 function isHidden(relativePath: string): boolean {
-  return relativePath.split(sep).some((segment, i) => segment.startsWith(".") && !(i === 0 && segment === ".well-known"));
+  return relativePath
+    .split(sep)
+    .some((segment, i) => segment.startsWith(".") && !(i === 0 && segment === ".well-known"));
 }
 
 /**
@@ -75,7 +77,10 @@ async function locate(filePath: string, root: string | undefined, allowDotfiles:
   }
 }
 
-const SIBLINGS: [ContentCoding, string][] = [["br", ".br"], ["gzip", ".gz"]];
+const SIBLINGS: [ContentCoding, string][] = [
+  ["br", ".br"],
+  ["gzip", ".gz"],
+];
 
 /** The identity file and any precompressed siblings, best compression first. */
 async function variantsOf(path: string, precompressed: boolean): Promise<FileVariant[] | undefined> {
@@ -119,6 +124,7 @@ export async function sendFile(req: Request, filePath: string, options: SendFile
     headers: options.headers,
     varyEncoding: variants.length > 1,
     sendLastModified: options.lastModified !== false,
-    contentDisposition: disposition === undefined ? undefined : contentDisposition(disposition, options.filename ?? path),
+    contentDisposition:
+      disposition === undefined ? undefined : contentDisposition(disposition, options.filename ?? path),
   });
 }

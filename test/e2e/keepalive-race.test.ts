@@ -37,14 +37,22 @@ async function idleCloseMs(host: string, port: number): Promise<number> {
   return performance.now() - answered;
 }
 
-async function raceThroughNginx(t: TestContext, frankArgs: string[], pauseAround: (pod: Pod) => Promise<number>): Promise<LoadResult & { pauseMs: number }> {
+async function raceThroughNginx(
+  t: TestContext,
+  frankArgs: string[],
+  pauseAround: (pod: Pod) => Promise<number>,
+): Promise<LoadResult & { pauseMs: number }> {
   const pod = await createPod({ ipv6: false });
   t.after(() => pod.destroy());
   const frank = startFrank(pod, ["-p", String(PORT), ...frankArgs, SEED_APP], POD_ENV);
   await waitUntilServing(pod, frank, PORT);
   const pauseMs = await pauseAround(pod);
   // nginx's defaults for upstream keep-alive: idle connections are kept 60 s.
-  const ingress = await startIngress({ upstreams: [{ host: pod.ipv4!, port: PORT }], keepalive: 256, keepaliveTimeout: "60s" });
+  const ingress = await startIngress({
+    upstreams: [{ host: pod.ipv4!, port: PORT }],
+    keepalive: 256,
+    keepaliveTimeout: "60s",
+  });
   t.after(() => ingress.stop());
   // Each client waits about that long between its POSTs, client by client a little longer,
   // from 6 ms before to 10 ms after: some meet the moment the app closes. The race is narrow
@@ -61,7 +69,10 @@ async function raceThroughNginx(t: TestContext, frankArgs: string[], pauseAround
   return { ...result, pauseMs };
 }
 
-test("keep-alive race: no 502 with frank's defaults (Node's 5 s default measured for comparison)", { skip, timeout: 110_000 }, async (t) => {
+test("keep-alive race: no 502 with frank's defaults (Node's 5 s default measured for comparison)", {
+  skip,
+  timeout: 110_000,
+}, async (t) => {
   let resolveNodeClose: (ms: number) => void = () => {};
   const nodeClose = new Promise<number>((resolve) => (resolveNodeClose = resolve));
   const [frankDefaults, nodeDefault] = await Promise.all([
@@ -74,7 +85,9 @@ test("keep-alive race: no 502 with frank's defaults (Node's 5 s default measured
     }),
   ]);
   const badGateways = (result: LoadResult) => result.statuses.get(502) ?? 0;
-  t.diagnostic(`idle connections paused ${Math.round(nodeDefault.pauseMs)} ms (-6 to +10 ms), when the 5 s app closes them`);
+  t.diagnostic(
+    `idle connections paused ${Math.round(nodeDefault.pauseMs)} ms (-6 to +10 ms), when the 5 s app closes them`,
+  );
   t.diagnostic(`frank's 65 s keep-alive: ${describeLoad(frankDefaults)}; ${badGateways(frankDefaults)} × 502`);
   t.diagnostic(`Node's 5 s keep-alive: ${describeLoad(nodeDefault)}; ${badGateways(nodeDefault)} × 502`);
   assert.ok(frankDefaults.sent >= CLIENTS * 5, describeLoad(frankDefaults));

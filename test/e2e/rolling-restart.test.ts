@@ -52,7 +52,9 @@ function watchEndpoints(ingress: Ingress, pods: Pod[]) {
       if (now.some((isReady, index) => isReady !== ready[index])) {
         ready = now;
         changes.push(pods.map((pod, index) => `${pod.name}:${ready[index] ? "ready" : "not ready"}`).join(" "));
-        await ingress.reload({ upstreams: pods.filter((_, index) => ready[index]).map((pod) => ({ host: pod.ipv4!, port: PORT })) });
+        await ingress.reload({
+          upstreams: pods.filter((_, index) => ready[index]).map((pod) => ({ host: pod.ipv4!, port: PORT })),
+        });
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -74,20 +76,33 @@ interface RestartOutcome {
   changes: string[];
 }
 
-async function rollingRestart(t: TestContext, frankArgs: string[], signal: NodeJS.Signals = "SIGTERM"): Promise<RestartOutcome> {
+async function rollingRestart(
+  t: TestContext,
+  frankArgs: string[],
+  signal: NodeJS.Signals = "SIGTERM",
+): Promise<RestartOutcome> {
   const pods = [await createPod({ ipv6: false }), await createPod({ ipv6: false })];
   t.after(() => Promise.all(pods.map((pod) => pod.destroy())));
   const start = (pod: Pod) => startFrank(pod, ["-p", String(PORT), ...frankArgs, SEED_APP], POD_ENV);
   const franks: FrankInPod[] = pods.map(start);
   await Promise.all(pods.map((pod, index) => waitUntilServing(pod, franks[index], PORT)));
 
-  const ingress = await startIngress({ upstreams: pods.map((pod) => ({ host: pod.ipv4!, port: PORT })), keepalive: 16 });
+  const ingress = await startIngress({
+    upstreams: pods.map((pod) => ({ host: pod.ipv4!, port: PORT })),
+    keepalive: 16,
+  });
   t.after(() => ingress.stop());
   const watcher = watchEndpoints(ingress, pods);
   t.after(() => watcher.stop());
 
   const loadStarted = Date.now();
-  const load = runLoad({ url: ingress.url, requests: REQUESTS, concurrency: 8, durationMs: LOAD_MS, maxRequests: 400_000 });
+  const load = runLoad({
+    url: ingress.url,
+    requests: REQUESTS,
+    concurrency: 8,
+    durationMs: LOAD_MS,
+    maxRequests: 400_000,
+  });
 
   // A few seconds of steady traffic on both pods, then the rolling restart of pod A.
   await waitFor(() => Date.now() - loadStarted > 3_000, { description: "steady traffic", intervalMs: 100 });
@@ -119,13 +134,19 @@ test("a rolling restart with frank's shutdown sequence loses no request", { skip
 });
 
 // For comparison (reported, not asserted: how many fail depends on timing).
-test("the same restart with the sequence cut to nothing (--shutdown-delay 0 --drain-timeout 0)", { skip, timeout: 90_000 }, async (t) => {
+test("the same restart with the sequence cut to nothing (--shutdown-delay 0 --drain-timeout 0)", {
+  skip,
+  timeout: 90_000,
+}, async (t) => {
   const { load } = await rollingRestart(t, ["--shutdown-delay", "0", "--drain-timeout", "0"]);
   t.diagnostic(`no delay, no drain: ${describeLoad(load)}; ${load.failed} failed`);
   assert.ok(load.sent > 1_000, describeLoad(load));
 });
 
-test("the same restart with no shutdown handling at all: the pod dies at once, as Node without a handler does", { skip, timeout: 90_000 }, async (t) => {
+test("the same restart with no shutdown handling at all: the pod dies at once, as Node without a handler does", {
+  skip,
+  timeout: 90_000,
+}, async (t) => {
   const { load } = await rollingRestart(t, [], "SIGKILL");
   t.diagnostic(`no handling: ${describeLoad(load)}; ${load.failed} failed`);
   assert.ok(load.sent > 1_000, describeLoad(load));

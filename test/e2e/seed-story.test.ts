@@ -54,7 +54,9 @@ async function runSeed(t: TestContext, seed: SeedCase): Promise<SeedRun> {
 
 /** Asserts frank wrote PATTERN; its output travels through a pipe, so it may lag the socket a little. */
 async function assertFrankSaid(run: SeedRun, pattern: RegExp, why: string): Promise<void> {
-  const said = await waitFor(() => pattern.test(run.frank.output()), { description: why, timeoutMs: 3_000 }).catch(() => false);
+  const said = await waitFor(() => pattern.test(run.frank.output()), { description: why, timeoutMs: 3_000 }).catch(
+    () => false,
+  );
   assert.ok(said, `${why}: expected ${pattern} in frank's output:\n${run.frank.output()}`);
 }
 
@@ -79,7 +81,9 @@ test("in Kubernetes with no other setting, the Ingress reaches / (302) and /inde
   await assertFrankSaid(run, /WARNING.*development.*Kubernetes/i, "development in Kubernetes is a warning");
 });
 
-test("--host 127.0.0.1 in the same pod is a 502 from the Ingress, and frank warns about loopback", { skip }, async (t) => {
+test("--host 127.0.0.1 in the same pod is a 502 from the Ingress, and frank warns about loopback", {
+  skip,
+}, async (t) => {
   const run = await runSeed(t, { env: KUBERNETES_ENV, args: ["--host", "127.0.0.1"] });
   const answer = await run.get("/");
   assert.equal(answer.status, 502);

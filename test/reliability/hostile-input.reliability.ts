@@ -77,7 +77,10 @@ function judge(category: string, request: string | Buffer, exchange: RawExchange
 /** A well-formed request on a fresh connection must still be answered promptly. */
 async function healthCheck(context: string): Promise<void> {
   const started = performance.now();
-  const exchange = await rawExchange(target.server.port, [getRequest("/health")], { expectResponses: 1, idleMs: HEALTH_DEADLINE_MS });
+  const exchange = await rawExchange(target.server.port, [getRequest("/health")], {
+    expectResponses: 1,
+    idleMs: HEALTH_DEADLINE_MS,
+  });
   const ms = performance.now() - started;
   stats.healthChecks++;
   stats.healthMaxMs = Math.max(stats.healthMaxMs, Math.round(ms));
@@ -87,7 +90,12 @@ async function healthCheck(context: string): Promise<void> {
 }
 
 /** Sends each request on its own connection, judges it, and interleaves health checks. */
-async function fuzz(category: string, requests: (string | Buffer)[], expectation: Expectation, idleMs = 1000): Promise<void> {
+async function fuzz(
+  category: string,
+  requests: (string | Buffer)[],
+  expectation: Expectation,
+  idleMs = 1000,
+): Promise<void> {
   for (let i = 0; i < requests.length; i++) {
     const exchange = await rawExchange(target.server.port, [requests[i]], { expectResponses: 1, idleMs });
     judge(category, requests[i], exchange, expectation);
@@ -129,11 +137,20 @@ test("malformed request lines are answered 4xx or closed", async () => {
   ];
   await fuzz("request-line", curated, "reject");
   const generated = sample(
-    fc.tuple(
-      fc.oneof(fc.constantFrom("GET", "POST", "HEAD", "DELETE", "OPTIONS", "get", "", "GET GET", "\0"), anyText(10)),
-      fc.oneof(fc.constantFrom("/health", "/", "*", "", "http://x/health", "//", "/hello/x"), anyText(40).map((s) => "/" + s), anyText(40)),
-      fc.oneof(fc.constantFrom("HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/1.1x", "http/1.1", "", "HTTP/1.1 HTTP/1.1"), anyText(10)),
-    ).map(([method, target, version]) => `${method} ${target} ${version}\r\nHost: x\r\nConnection: close\r\n\r\n`),
+    fc
+      .tuple(
+        fc.oneof(fc.constantFrom("GET", "POST", "HEAD", "DELETE", "OPTIONS", "get", "", "GET GET", "\0"), anyText(10)),
+        fc.oneof(
+          fc.constantFrom("/health", "/", "*", "", "http://x/health", "//", "/hello/x"),
+          anyText(40).map((s) => "/" + s),
+          anyText(40),
+        ),
+        fc.oneof(
+          fc.constantFrom("HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/1.1x", "http/1.1", "", "HTTP/1.1 HTTP/1.1"),
+          anyText(10),
+        ),
+      )
+      .map(([method, target, version]) => `${method} ${target} ${version}\r\nHost: x\r\nConnection: close\r\n\r\n`),
     1,
   );
   await fuzz("request-line-generated", generated, "not-5xx");
@@ -164,30 +181,102 @@ test("invalid and huge headers are answered 4xx or closed", async () => {
     "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n",
     "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\nab\r\n0\r\n\r\n",
     "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n",
-    "POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n{\"a\": [1,",
+    'POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 9\r\n\r\n{"a": [1,',
     "POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n{}",
     "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-bogus\r\nContent-Length: 1\r\n\r\na",
   ];
   await fuzz("headers", curated, "reject");
-  const headerName = fc.oneof(fc.constantFrom("Range", "Cookie", "Accept", "Accept-Encoding", "If-None-Match", "Content-Type", "X-Forwarded-Host", "Host"), anyText(12));
-  const generated = sample(
-    fc.array(fc.tuple(headerName, anyText(60)), { minLength: 1, maxLength: 8 }).map(
-      (headers) => `GET /hello.txt HTTP/1.1\r\nHost: x\r\n${headers.map(([name, value]) => `${name}: ${value}\r\n`).join("")}Connection: close\r\n\r\n`,
+  const headerName = fc.oneof(
+    fc.constantFrom(
+      "Range",
+      "Cookie",
+      "Accept",
+      "Accept-Encoding",
+      "If-None-Match",
+      "Content-Type",
+      "X-Forwarded-Host",
+      "Host",
     ),
+    anyText(12),
+  );
+  const generated = sample(
+    fc
+      .array(fc.tuple(headerName, anyText(60)), { minLength: 1, maxLength: 8 })
+      .map(
+        (headers) =>
+          `GET /hello.txt HTTP/1.1\r\nHost: x\r\n${headers.map(([name, value]) => `${name}: ${value}\r\n`).join("")}Connection: close\r\n\r\n`,
+      ),
     2,
   );
   await fuzz("headers-generated", generated, "not-5xx");
 });
 
 test("bad percent-encoding in paths and queries is a 4xx, never a 500 or a byte of the secret", async () => {
-  const curated = ["/hello/%zz", "/hello/%", "/hello/%C3", "/hello/%c0%ae", "/hello/%ED%A0%80", "/files/a/%F4%90%80%80", "/%zz", "/%C3/x", "/hello.txt%00", "/%00", "/css/%c0%af..%c0%afsecret.txt", "/..%c0%af..%c0%afsecret.txt"];
-  await fuzz("percent-encoding", curated.map((path) => getRequest(path)), "reject");
+  const curated = [
+    "/hello/%zz",
+    "/hello/%",
+    "/hello/%C3",
+    "/hello/%c0%ae",
+    "/hello/%ED%A0%80",
+    "/files/a/%F4%90%80%80",
+    "/%zz",
+    "/%C3/x",
+    "/hello.txt%00",
+    "/%00",
+    "/css/%c0%af..%c0%afsecret.txt",
+    "/..%c0%af..%c0%afsecret.txt",
+  ];
+  await fuzz(
+    "percent-encoding",
+    curated.map((path) => getRequest(path)),
+    "reject",
+  );
   const piece = fc.oneof(
-    fc.constantFrom("%", "%2", "%zz", "%C3", "%c0%ae", "%2e%2e", "%2f", "%5c", "..", "/", "%00", "%25", "%252e", "%ff", "%E2%82", "%ef%bf%bf", "?", "&", "=", "[", "]", "%5B%5D"),
-    fc.constantFrom("hello", "files", "query", "hello.txt", "css", "site.css", "secret.txt", "public-sibling", "outside-link.txt", ".env", "a"),
+    fc.constantFrom(
+      "%",
+      "%2",
+      "%zz",
+      "%C3",
+      "%c0%ae",
+      "%2e%2e",
+      "%2f",
+      "%5c",
+      "..",
+      "/",
+      "%00",
+      "%25",
+      "%252e",
+      "%ff",
+      "%E2%82",
+      "%ef%bf%bf",
+      "?",
+      "&",
+      "=",
+      "[",
+      "]",
+      "%5B%5D",
+    ),
+    fc.constantFrom(
+      "hello",
+      "files",
+      "query",
+      "hello.txt",
+      "css",
+      "site.css",
+      "secret.txt",
+      "public-sibling",
+      "outside-link.txt",
+      ".env",
+      "a",
+    ),
   );
   const generated = sample(
-    fc.tuple(fc.constantFrom("/hello/", "/files/", "/", "/query?", "/css/", "/outside-dir/"), fc.array(piece, { maxLength: 10 })).map(([prefix, pieces]) => getRequest(prefix + pieces.join(""))),
+    fc
+      .tuple(
+        fc.constantFrom("/hello/", "/files/", "/", "/query?", "/css/", "/outside-dir/"),
+        fc.array(piece, { maxLength: 10 }),
+      )
+      .map(([prefix, pieces]) => getRequest(prefix + pieces.join(""))),
     3,
   );
   await fuzz("percent-encoding-generated", generated, "not-5xx");
@@ -196,12 +285,44 @@ test("bad percent-encoding in paths and queries is a 4xx, never a 500 or a byte 
 test("invalid Range and If-* headers never break a file response", async () => {
   const size = target.fixture.bigBytes;
   const rangeValue = fc.oneof(
-    fc.constantFrom("bytes=abc", "bytes=5-1", "bytes=-0", "bytes=--1", "items=0-1", "bytes=", "bytes=,", "bytes=0-0," .repeat(200), `bytes=${size}-`, "bytes=0-99999999999999999999999", "bytes=99999999999999999999-", "bytes=1-2,3-4,5-6", "bytes = 0-1", "bytes=0x10-0x20", "bytes=\u00bd-1"),
-    fc.tuple(fc.option(fc.nat({ max: size * 2 })), fc.option(fc.nat({ max: size * 2 }))).map(([from, to]) => `bytes=${from ?? ""}-${to ?? ""}`),
+    fc.constantFrom(
+      "bytes=abc",
+      "bytes=5-1",
+      "bytes=-0",
+      "bytes=--1",
+      "items=0-1",
+      "bytes=",
+      "bytes=,",
+      "bytes=0-0,".repeat(200),
+      `bytes=${size}-`,
+      "bytes=0-99999999999999999999999",
+      "bytes=99999999999999999999-",
+      "bytes=1-2,3-4,5-6",
+      "bytes = 0-1",
+      "bytes=0x10-0x20",
+      "bytes=\u00bd-1",
+    ),
+    fc
+      .tuple(fc.option(fc.nat({ max: size * 2 })), fc.option(fc.nat({ max: size * 2 })))
+      .map(([from, to]) => `bytes=${from ?? ""}-${to ?? ""}`),
     anyText(30).map((s) => "bytes=" + s),
   );
-  const dateValue = fc.oneof(fc.constantFrom("garbage", "Thu, 01 Jan 1970 00:00:00 GMT", "Fri, 31 Dec 99999 23:59:59 GMT", "-1", "0", "Mon, 32 Foo 2024 25:61:61 GMT", new Date().toUTCString()), anyText(30));
-  const etagValue = fc.oneof(fc.constantFrom("*", '"v1"', 'W/"v1"', '"', "W/", '"a", "b", ', "garbage", '"' + "x".repeat(5000) + '"'), anyText(30));
+  const dateValue = fc.oneof(
+    fc.constantFrom(
+      "garbage",
+      "Thu, 01 Jan 1970 00:00:00 GMT",
+      "Fri, 31 Dec 99999 23:59:59 GMT",
+      "-1",
+      "0",
+      "Mon, 32 Foo 2024 25:61:61 GMT",
+      new Date().toUTCString(),
+    ),
+    anyText(30),
+  );
+  const etagValue = fc.oneof(
+    fc.constantFrom("*", '"v1"', 'W/"v1"', '"', "W/", '"a", "b", ', "garbage", '"' + "x".repeat(5000) + '"'),
+    anyText(30),
+  );
   const conditional = fc.oneof(
     fc.tuple(fc.constant("Range"), rangeValue),
     fc.tuple(fc.constantFrom("If-Modified-Since", "If-Unmodified-Since"), dateValue),
@@ -209,17 +330,26 @@ test("invalid Range and If-* headers never break a file response", async () => {
     fc.tuple(fc.constant("If-Range"), fc.oneof(dateValue, etagValue)),
   );
   const generated = sample(
-    fc.tuple(fc.constantFrom("/big.bin", "/hello.txt", "/etag", "/css/site.css"), fc.array(conditional, { minLength: 1, maxLength: 4 })),
+    fc.tuple(
+      fc.constantFrom("/big.bin", "/hello.txt", "/etag", "/css/site.css"),
+      fc.array(conditional, { minLength: 1, maxLength: 4 }),
+    ),
     4,
   );
   for (let i = 0; i < generated.length; i++) {
     const [path, headers] = generated[i];
-    const request = getRequest(path, headers.map(([name, value]) => `${name}: ${value.replace(/[\r\n]/g, "")}`));
+    const request = getRequest(
+      path,
+      headers.map(([name, value]) => `${name}: ${value.replace(/[\r\n]/g, "")}`),
+    );
     const exchange = await rawExchange(target.server.port, [request], { expectResponses: 1, idleMs: 1000 });
     judge("range-and-conditionals", request, exchange, "not-5xx");
     const response = exchange.responses[0];
     if (response === undefined) continue; // an illegal header value: closed by the parser
-    assert.ok([200, 206, 304, 400, 412, 416].includes(response.status), `${describeCase(request)} answered ${response.status}`);
+    assert.ok(
+      [200, 206, 304, 400, 412, 416].includes(response.status),
+      `${describeCase(request)} answered ${response.status}`,
+    );
     if (response.status === 206) {
       const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(response.headers["content-range"] ?? "");
       assert.ok(range, `206 without a valid Content-Range for ${describeCase(request)}`);
@@ -248,19 +378,27 @@ test("a tampered session cookie is an empty session, never an error or someone's
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   const sealed = Buffer.from(value, "base64url");
   const tampered = sample(
-    fc.oneof(
-      // flip bits of one byte of IV, ciphertext or tag
-      fc.tuple(fc.nat({ max: sealed.length - 1 }), fc.integer({ min: 1, max: 255 })).map(([at, bits]) => {
-        const copy = Buffer.from(sealed);
-        copy[at] ^= bits;
-        return copy.toString("base64url");
-      }),
-      // change one base64url character
-      fc.tuple(fc.nat({ max: value.length - 1 }), fc.nat({ max: 63 })).map(([at, to]) => value.slice(0, at) + (alphabet[to] === value[at] ? alphabet[(to + 1) % 64] : alphabet[to]) + value.slice(at + 1)),
-      fc.nat({ max: value.length - 1 }).map((length) => value.slice(0, length)),
-      fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 200 }),
-      fc.constantFrom("", "=", "%", "%zz", "\u00ff\u00fe", "a".repeat(8000), value + value, value + "A"),
-    )
+    fc
+      .oneof(
+        // flip bits of one byte of IV, ciphertext or tag
+        fc.tuple(fc.nat({ max: sealed.length - 1 }), fc.integer({ min: 1, max: 255 })).map(([at, bits]) => {
+          const copy = Buffer.from(sealed);
+          copy[at] ^= bits;
+          return copy.toString("base64url");
+        }),
+        // change one base64url character
+        fc
+          .tuple(fc.nat({ max: value.length - 1 }), fc.nat({ max: 63 }))
+          .map(
+            ([at, to]) =>
+              value.slice(0, at) +
+              (alphabet[to] === value[at] ? alphabet[(to + 1) % 64] : alphabet[to]) +
+              value.slice(at + 1),
+          ),
+        fc.nat({ max: value.length - 1 }).map((length) => value.slice(0, length)),
+        fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 200 }),
+        fc.constantFrom("", "=", "%", "%zz", "\u00ff\u00fe", "a".repeat(8000), value + value, value + "A"),
+      )
       // A change base64url decoding cannot see (the unused low bits of the last character) is not tampering.
       .filter((candidate) => !Buffer.from(candidate, "base64url").equals(sealed)),
     5,
@@ -268,7 +406,12 @@ test("a tampered session cookie is an empty session, never an error or someone's
   for (let i = 0; i < tampered.length; i++) {
     const visits = await visitsWith(tampered[i].replace(/[\r\n\0]/g, ""));
     // undefined: a header the parser refused (answered 4xx or closed, checked by judge)
-    if (visits !== undefined) assert.equal(visits, 1, `tampered cookie ${JSON.stringify(tampered[i].slice(0, 80))} was accepted (seed ${SEED})`);
+    if (visits !== undefined)
+      assert.equal(
+        visits,
+        1,
+        `tampered cookie ${JSON.stringify(tampered[i].slice(0, 80))} was accepted (seed ${SEED})`,
+      );
     if (i % HEALTH_EVERY === HEALTH_EVERY - 1) await healthCheck(`session case ${i}`);
   }
   await healthCheck("session-cookie");
@@ -299,45 +442,81 @@ async function uploadToOwnServer(label: string, pieces: (string | Buffer)[]): Pr
 }
 
 test("a body declared over the limit is refused with 413 before it is read", async () => {
-  await uploadToOwnServer("64 MiB Content-Length body", [`POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: ${64 * MIB}\r\nConnection: close\r\n\r\n`, ...Array.from({ length: 64 }, () => Buffer.alloc(MIB, 97))]);
-  await uploadToOwnServer("32 MiB JSON body", [`POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${32 * MIB + 2}\r\nConnection: close\r\n\r\n"`, ...Array.from({ length: 32 }, () => Buffer.alloc(MIB, 99)), '"']);
+  await uploadToOwnServer("64 MiB Content-Length body", [
+    `POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: ${64 * MIB}\r\nConnection: close\r\n\r\n`,
+    ...Array.from({ length: 64 }, () => Buffer.alloc(MIB, 97)),
+  ]);
+  await uploadToOwnServer("32 MiB JSON body", [
+    `POST /json HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${32 * MIB + 2}\r\nConnection: close\r\n\r\n"`,
+    ...Array.from({ length: 32 }, () => Buffer.alloc(MIB, 99)),
+    '"',
+  ]);
 });
 
-test(
-  "a chunked body over the limit is refused with 413 and the server keeps running",
-  async () => {
-    const chunk = Buffer.concat([Buffer.from(`${MIB.toString(16)}\r\n`), Buffer.alloc(MIB, 98), Buffer.from("\r\n")]);
-    await uploadToOwnServer("32 MiB chunked body", [`POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`, ...Array.from({ length: 32 }, () => chunk), "0\r\n\r\n"]);
-  },
-);
+test("a chunked body over the limit is refused with 413 and the server keeps running", async () => {
+  const chunk = Buffer.concat([Buffer.from(`${MIB.toString(16)}\r\n`), Buffer.alloc(MIB, 98), Buffer.from("\r\n")]);
+  await uploadToOwnServer("32 MiB chunked body", [
+    `POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`,
+    ...Array.from({ length: 32 }, () => chunk),
+    "0\r\n\r\n",
+  ]);
+});
 
 test("bodies under the limit are read whole, and an abandoned upload does no harm", async () => {
   const body = Buffer.alloc(512 * 1024, 100);
-  const request = [`POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`, body];
+  const request = [
+    `POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+    body,
+  ];
   const exchange = await rawExchange(target.server.port, request, { expectResponses: 1 });
   judge("body", "512 KiB body", exchange, "not-5xx");
   assert.deepEqual(JSON.parse(exchange.responses[0]?.body.toString() ?? "null"), { bytes: body.length });
   // A client that announces 1 MiB, sends half and goes away.
-  const vanishing = await rawExchange(target.server.port, [`POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: ${MIB}\r\n\r\n`, Buffer.alloc(MIB / 2)], { idleMs: 200 });
+  const vanishing = await rawExchange(
+    target.server.port,
+    [`POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: ${MIB}\r\n\r\n`, Buffer.alloc(MIB / 2)],
+    { idleMs: 200 },
+  );
   judge("body", "1 MiB announced, half sent, then gone", vanishing, "not-5xx");
   await healthCheck("an abandoned upload");
 });
 
 test("pipelined requests are answered in order, and a malformed one ends the pipeline with a 4xx", async () => {
   const plan: [string, number][] = [
-    ["/health", 200], ["/hello/pipe", 200], ["/hello.txt", 200], ["/nope", 404], ["/teapot", 418], ["/boom", 500], ["/files/a%2Fb", 200], ["/hello/%zz", 400],
+    ["/health", 200],
+    ["/hello/pipe", 200],
+    ["/hello.txt", 200],
+    ["/nope", 404],
+    ["/teapot", 418],
+    ["/boom", 500],
+    ["/files/a%2Fb", 200],
+    ["/hello/%zz", 400],
   ];
   const requests = Array.from({ length: 100 }, (_, i) => plan[i % plan.length]);
-  const exchange = await rawExchange(target.server.port, [requests.map(([path]) => getRequest(path, [], false)).join("")], { expectResponses: requests.length, idleMs: 5000 });
-  assert.deepEqual(exchange.responses.map((response) => response.status), requests.map(([, status]) => status));
+  const exchange = await rawExchange(
+    target.server.port,
+    [requests.map(([path]) => getRequest(path, [], false)).join("")],
+    { expectResponses: requests.length, idleMs: 5000 },
+  );
+  assert.deepEqual(
+    exchange.responses.map((response) => response.status),
+    requests.map(([, status]) => status),
+  );
   stats.casesSent += requests.length;
 
   // Node's parser reads ahead: it may reject the garbage while the answers to the two good
   // requests are still being made, and then the connection closes with only a 400 or nothing.
-  const broken = getRequest("/health", [], false) + getRequest("/hello/one", [], false) + "GARBAGE\r\n\r\n" + getRequest("/health", [], false);
+  const broken =
+    getRequest("/health", [], false) +
+    getRequest("/hello/one", [], false) +
+    "GARBAGE\r\n\r\n" +
+    getRequest("/health", [], false);
   const cut = await rawExchange(target.server.port, [broken], { idleMs: 3000 });
   const statuses = cut.responses.map((response) => response.status);
-  assert.ok(["200,200,400", "200,400", "400", ""].includes(statuses.join(",")), `pipeline with garbage answered ${statuses}`);
+  assert.ok(
+    ["200,200,400", "200,400", "400", ""].includes(statuses.join(",")),
+    `pipeline with garbage answered ${statuses}`,
+  );
   assert.ok(cut.closed, "the connection must close after the malformed request");
   stats.pipelineWithGarbage = statuses.join(",") || "closed without an answer";
   stats.casesSent += 4;
@@ -376,8 +555,12 @@ test("clients that vanish mid-request or mid-response leave no trace", async () 
   await healthCheck("vanishing clients");
   // Every socket of a vanished client is closed again (a few may take a moment).
   const deadline = Date.now() + 5000;
-  while (target.server.openFds() > baselineFds + 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  assert.ok(target.server.openFds() <= baselineFds + 2, `open descriptors: ${baselineFds} before, ${target.server.openFds()} after`);
+  while (target.server.openFds() > baselineFds + 2 && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.ok(
+    target.server.openFds() <= baselineFds + 2,
+    `open descriptors: ${baselineFds} before, ${target.server.openFds()} after`,
+  );
 });
 
 test("the Host header never changes the path the app sees", async () => {
@@ -386,7 +569,10 @@ test("the Host header never changes the path the app sees", async () => {
     const exchange = await rawExchange(target.server.port, [request], { expectResponses: 1 });
     judge("host-header", request, exchange, "not-5xx");
     const response = exchange.responses[0];
-    assert.ok(response === undefined || response.status === 400 || response.body.toString() === "ok", `Host: ${host} answered ${response?.status} ${response?.body}`);
+    assert.ok(
+      response === undefined || response.status === 400 || response.body.toString() === "ok",
+      `Host: ${host} answered ${response?.status} ${response?.body}`,
+    );
   }
 });
 

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { findFiles } from "../../scripts/find-files.mjs";
 
-const soakLast = (a, b) => Number(a.endsWith("soak.reliability.ts")) - Number(b.endsWith("soak.reliability.ts")) || a.localeCompare(b);
+const soakLast = (a, b) =>
+  Number(a.endsWith("soak.reliability.ts")) - Number(b.endsWith("soak.reliability.ts")) || a.localeCompare(b);
 const files = [
   ...findFiles("src", ".property.test.ts"),
   ...findFiles("test", ".property.test.ts"),

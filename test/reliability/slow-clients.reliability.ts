@@ -30,7 +30,11 @@ function percentile(sorted: number[], p: number): number {
 
 test("a request whose headers arrive one byte at a time is served", async () => {
   const request = getRequest("/hello/slow");
-  const exchange = await rawExchange(target.server.port, [...request].map((char) => char), { pauseMs: 5, expectResponses: 1 });
+  const exchange = await rawExchange(
+    target.server.port,
+    [...request].map((char) => char),
+    { pauseMs: 5, expectResponses: 1 },
+  );
   assert.equal(exchange.responses[0]?.status, 200);
   assert.equal(exchange.responses[0]?.body.toString(), "Hello slow");
 });
@@ -82,16 +86,25 @@ function nonReader(path: string, attackers: Attacker[]): Promise<void> {
 }
 
 test("a slowloris crowd does not starve well-formed requests", async () => {
-  const settings = JSON.parse((await rawExchange(target.server.port, [getRequest("/server-settings")], { expectResponses: 1 })).responses[0].body.toString());
+  const settings = JSON.parse(
+    (
+      await rawExchange(target.server.port, [getRequest("/server-settings")], { expectResponses: 1 })
+    ).responses[0].body.toString(),
+  );
   results.serverSettings = settings;
   const rssBefore = target.server.rssKib();
   const fdsBefore = target.server.openFds();
 
   const attackers: Attacker[] = [];
   const openings: Promise<void>[] = [];
-  for (let i = 0; i < SLOW_HEADER_CLIENTS; i++) openings.push(attacker(`GET /hello/${i} HTTP/1.1\r\nHost: x\r\n`, "X-Drip: 1\r\n".slice(0, 1 + (i % 3)), attackers));
-  for (let i = 0; i < SLOW_BODY_CLIENTS; i++) openings.push(attacker("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n", "z", attackers));
-  for (let i = 0; i < NON_READING_CLIENTS; i++) openings.push(nonReader(i % 2 === 0 ? "/stream" : "/big.bin", attackers));
+  for (let i = 0; i < SLOW_HEADER_CLIENTS; i++)
+    openings.push(
+      attacker(`GET /hello/${i} HTTP/1.1\r\nHost: x\r\n`, "X-Drip: 1\r\n".slice(0, 1 + (i % 3)), attackers),
+    );
+  for (let i = 0; i < SLOW_BODY_CLIENTS; i++)
+    openings.push(attacker("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n", "z", attackers));
+  for (let i = 0; i < NON_READING_CLIENTS; i++)
+    openings.push(nonReader(i % 2 === 0 ? "/stream" : "/big.bin", attackers));
   const startedAt = performance.now();
   await Promise.all(openings);
 
@@ -103,10 +116,14 @@ test("a slowloris crowd does not starve well-formed requests", async () => {
   while (performance.now() - startedAt < ATTACK_MS) {
     const path = latencies.length % 2 === 0 ? "/health" : "/hello.txt";
     const begun = performance.now();
-    const exchange = await rawExchange(target.server.port, [getRequest(path)], { expectResponses: 1, idleMs: PROMPT_MS * 3 });
+    const exchange = await rawExchange(target.server.port, [getRequest(path)], {
+      expectResponses: 1,
+      idleMs: PROMPT_MS * 3,
+    });
     const ms = performance.now() - begun;
     latencies.push(ms);
-    if (exchange.responses[0]?.status !== 200) failures.push(`${path}: ${exchange.responses[0]?.status ?? "no answer"} after ${ms.toFixed(0)} ms`);
+    if (exchange.responses[0]?.status !== 200)
+      failures.push(`${path}: ${exchange.responses[0]?.status ?? "no answer"} after ${ms.toFixed(0)} ms`);
     peakFds = Math.max(peakFds, target.server.openFds());
     peakRss = Math.max(peakRss, target.server.rssKib());
     await new Promise((resolve) => setTimeout(resolve, PROBE_EVERY_MS));
@@ -121,19 +138,30 @@ test("a slowloris crowd does not starve well-formed requests", async () => {
     attackersStillOpenAtEnd: stillOpen,
     wellFormedRequests: latencies.length,
     wellFormedFailures: failures.length,
-    latencyMs: { p50: +percentile(sorted, 50).toFixed(1), p99: +percentile(sorted, 99).toFixed(1), max: +sorted[sorted.length - 1].toFixed(1) },
+    latencyMs: {
+      p50: +percentile(sorted, 50).toFixed(1),
+      p99: +percentile(sorted, 99).toFixed(1),
+      max: +sorted[sorted.length - 1].toFixed(1),
+    },
     rssKib: { before: rssBefore, peak: peakRss },
     openFds: { before: fdsBefore, peak: peakFds },
   });
 
   assert.deepEqual(failures, []);
   assert.ok(target.server.exitCode() === null, target.server.stderr());
-  assert.ok(sorted[sorted.length - 1] < PROMPT_MS, `slowest well-formed request: ${sorted[sorted.length - 1].toFixed(0)} ms`);
+  assert.ok(
+    sorted[sorted.length - 1] < PROMPT_MS,
+    `slowest well-formed request: ${sorted[sorted.length - 1].toFixed(0)} ms`,
+  );
 
   // Once the crowd is gone, its sockets are gone from the server too.
   const deadline = Date.now() + 5000;
-  while (target.server.openFds() > fdsBefore + 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  while (target.server.openFds() > fdsBefore + 2 && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 100));
   results.openFdsAfter = target.server.openFds();
-  assert.ok(target.server.openFds() <= fdsBefore + 2, `open descriptors: ${fdsBefore} before, ${target.server.openFds()} after`);
+  assert.ok(
+    target.server.openFds() <= fdsBefore + 2,
+    `open descriptors: ${fdsBefore} before, ${target.server.openFds()} after`,
+  );
   assert.deepEqual(target.server.unhandled(), [], target.server.stderr());
 });

@@ -77,11 +77,14 @@ function send(agent: Agent, port: number, exchange: Exchange): Promise<number> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...exchange.headers };
     if (exchange.body !== undefined) headers["content-length"] = Buffer.byteLength(exchange.body);
-    const req = request({ host: "127.0.0.1", port, method: exchange.method ?? "GET", path: exchange.path, headers, agent }, (res) => {
-      res.on("data", () => {});
-      res.on("end", () => resolve(res.statusCode ?? 0));
-      res.on("error", reject);
-    });
+    const req = request(
+      { host: "127.0.0.1", port, method: exchange.method ?? "GET", path: exchange.path, headers, agent },
+      (res) => {
+        res.on("data", () => {});
+        res.on("end", () => resolve(res.statusCode ?? 0));
+        res.on("error", reject);
+      },
+    );
     req.setTimeout(10_000, () => req.destroy(new Error(`no answer to ${exchange.path} within 10 s`)));
     req.on("error", reject);
     req.end(exchange.body);
@@ -144,7 +147,9 @@ test(`${SOAK_MS / 1000} s of mixed traffic: nothing lost, memory flat, no descri
     request({ host: "127.0.0.1", port: target.server.port, path: "/session" }, (res) => {
       res.resume();
       resolve(String(res.headers["set-cookie"]?.[0] ?? "").split(";")[0]);
-    }).on("error", reject).end();
+    })
+      .on("error", reject)
+      .end();
   });
   const mix = trafficMix(firstSession);
   const fdsBefore = target.server.openFds();
@@ -155,7 +160,13 @@ test(`${SOAK_MS / 1000} s of mixed traffic: nothing lost, memory flat, no descri
   const cpuAtStart = target.server.cpuMs();
   const samples: { at: number; rssKib: number; fds: number; cpuMs: number }[] = [];
   const sampler = setInterval(() => {
-    if (target.server.exitCode() === null) samples.push({ at: performance.now() - startedAt, rssKib: target.server.rssKib(), fds: target.server.openFds(), cpuMs: target.server.cpuMs() });
+    if (target.server.exitCode() === null)
+      samples.push({
+        at: performance.now() - startedAt,
+        rssKib: target.server.rssKib(),
+        fds: target.server.openFds(),
+        cpuMs: target.server.cpuMs(),
+      });
   }, SAMPLE_EVERY_MS);
   const collected: { at: number; rssKib: number; heapUsedKib: number }[] = [];
   const collectedSampler = setInterval(() => {
@@ -196,7 +207,8 @@ test(`${SOAK_MS / 1000} s of mixed traffic: nothing lost, memory flat, no descri
       try {
         const status = await send(agent, target.server.port, exchange);
         latencies.add(begun - startedAt, performance.now() - begun);
-        if (status !== exchange.status && unexpected.length < 20) unexpected.push(`${exchange.path}: ${status}, expected ${exchange.status}`);
+        if (status !== exchange.status && unexpected.length < 20)
+          unexpected.push(`${exchange.path}: ${status}, expected ${exchange.status}`);
       } catch (error) {
         if (connectionErrors.length < 20) connectionErrors.push(`${exchange.path}: ${(error as Error).message}`);
       }
@@ -209,7 +221,8 @@ test(`${SOAK_MS / 1000} s of mixed traffic: nothing lost, memory flat, no descri
 
   // Descriptors once every client is gone (the server closes its ends as the FINs arrive).
   const deadline = Date.now() + 5000;
-  while (target.server.openFds() > fdsBefore + 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  while (target.server.openFds() > fdsBefore + 2 && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 100));
   const fdsAfter = target.server.openFds();
 
   const third = SOAK_MS / 3;
@@ -217,7 +230,10 @@ test(`${SOAK_MS / 1000} s of mixed traffic: nothing lost, memory flat, no descri
   const lastThird = latencies.between(2 * third, Infinity);
   // The p99 of each 10 s window; a third's typical p99 is the median of its windows, so that one
   // window disturbed by another process on a shared machine does not decide the verdict.
-  const windowP99 = Array.from({ length: Math.ceil(SOAK_MS / 10_000) }, (_, i) => +p99(latencies.between(i * 10_000, (i + 1) * 10_000)).toFixed(1));
+  const windowP99 = Array.from(
+    { length: Math.ceil(SOAK_MS / 10_000) },
+    (_, i) => +p99(latencies.between(i * 10_000, (i + 1) * 10_000)).toFixed(1),
+  );
   const windowsPerThird = Math.max(1, Math.floor(windowP99.length / 3));
   const typicalFirst = median(windowP99.slice(0, windowsPerThird));
   const typicalLast = median(windowP99.slice(-windowsPerThird));
@@ -227,8 +243,10 @@ test(`${SOAK_MS / 1000} s of mixed traffic: nothing lost, memory flat, no descri
   const rssAtEnd = median(atEnd.map((s) => s.rssKib));
   const growth = rssAtEnd / rssAfterWarmUp - 1;
   // The server's CPU time per request: if it holds while latency rises, the machine got busier, not the server slower.
-  const cpuAt = (at: number) => (at <= 0 ? cpuAtStart : samples.reduce((best, s) => (Math.abs(s.at - at) < Math.abs(best.at - at) ? s : best)).cpuMs);
-  const cpuMsPer1000 = (from: number, to: number, requests: number) => +(((cpuAt(to) - cpuAt(from)) / requests) * 1000).toFixed(1);
+  const cpuAt = (at: number) =>
+    at <= 0 ? cpuAtStart : samples.reduce((best, s) => (Math.abs(s.at - at) < Math.abs(best.at - at) ? s : best)).cpuMs;
+  const cpuMsPer1000 = (from: number, to: number, requests: number) =>
+    +(((cpuAt(to) - cpuAt(from)) / requests) * 1000).toFixed(1);
   const results = {
     seconds: SOAK_MS / 1000,
     concurrency: CONCURRENCY,
@@ -236,7 +254,10 @@ test(`${SOAK_MS / 1000} s of mixed traffic: nothing lost, memory flat, no descri
     requests: sent,
     requestsPerSecond: Math.round(sent / (SOAK_MS / 1000)),
     abortedClients: aborted,
-    serverCpuMsPer1000Requests: { firstThird: cpuMsPer1000(0, third, firstThird.length), lastThird: cpuMsPer1000(2 * third, SOAK_MS, lastThird.length) },
+    serverCpuMsPer1000Requests: {
+      firstThird: cpuMsPer1000(0, third, firstThird.length),
+      lastThird: cpuMsPer1000(2 * third, SOAK_MS, lastThird.length),
+    },
     unexpectedStatuses: unexpected.length,
     connectionErrors: connectionErrors.length,
     p99Ms: {
@@ -246,11 +267,19 @@ test(`${SOAK_MS / 1000} s of mixed traffic: nothing lost, memory flat, no descri
       every10s: windowP99,
     },
     rssKibAfterCollection: { afterWarmUp: rssAfterWarmUp, atEnd: rssAtEnd, growthPercent: +(growth * 100).toFixed(1) },
-    heapUsedKibAfterCollection: { afterWarmUp: median(afterWarmUp.map((s) => s.heapUsedKib)), atEnd: median(atEnd.map((s) => s.heapUsedKib)) },
-    rssKibBetweenCollections: { min: Math.min(...samples.map((s) => s.rssKib)), max: Math.max(...samples.map((s) => s.rssKib)) },
+    heapUsedKibAfterCollection: {
+      afterWarmUp: median(afterWarmUp.map((s) => s.heapUsedKib)),
+      atEnd: median(atEnd.map((s) => s.heapUsedKib)),
+    },
+    rssKibBetweenCollections: {
+      min: Math.min(...samples.map((s) => s.rssKib)),
+      max: Math.max(...samples.map((s) => s.rssKib)),
+    },
     openFds: { before: fdsBefore, max: Math.max(...samples.map((s) => s.fds)), after: fdsAfter },
     unhandledRejections: target.server.unhandled().length,
-    samplesEvery10s: samples.filter((_, i) => i % (10_000 / SAMPLE_EVERY_MS) === 0).map((s) => `${Math.round(s.at / 1000)} s: ${s.rssKib} KiB, ${s.fds} fds`),
+    samplesEvery10s: samples
+      .filter((_, i) => i % (10_000 / SAMPLE_EVERY_MS) === 0)
+      .map((s) => `${Math.round(s.at / 1000)} s: ${s.rssKib} KiB, ${s.fds} fds`),
   };
   recordResults("soak", results);
 
@@ -258,9 +287,15 @@ test(`${SOAK_MS / 1000} s of mixed traffic: nothing lost, memory flat, no descri
   assert.deepEqual(target.server.unhandled(), []);
   assert.deepEqual(connectionErrors, [], "requests lost");
   assert.deepEqual(unexpected, [], "requests answered with the wrong status");
-  assert.ok(growth < MAX_RSS_GROWTH, `RSS grew ${(growth * 100).toFixed(1)}% after warm-up (${rssAfterWarmUp} -> ${rssAtEnd} KiB)`);
+  assert.ok(
+    growth < MAX_RSS_GROWTH,
+    `RSS grew ${(growth * 100).toFixed(1)}% after warm-up (${rssAfterWarmUp} -> ${rssAtEnd} KiB)`,
+  );
   assert.ok(fdsAfter <= fdsBefore + 2, `open descriptors: ${fdsBefore} before, ${fdsAfter} after`);
   assert.ok(results.openFds.max <= fdsBefore + CONCURRENCY * 3 + 20, `descriptors peaked at ${results.openFds.max}`);
   // Steady: the last third's typical p99 within twice the first's, with 5 ms of slack for a shared machine.
-  assert.ok(typicalLast <= 2 * typicalFirst + 5, `typical p99 ${typicalFirst} ms in the first third -> ${typicalLast} ms in the last (windows: ${windowP99.join(", ")})`);
+  assert.ok(
+    typicalLast <= 2 * typicalFirst + 5,
+    `typical p99 ${typicalFirst} ms in the first third -> ${typicalLast} ms in the last (windows: ${windowP99.join(", ")})`,
+  );
 });

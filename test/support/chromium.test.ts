@@ -8,7 +8,9 @@ import { skipUnlessAvailable } from "./prerequisites.js";
 const skip = skipUnlessAvailable(chromiumUnavailableReason());
 
 test("headless Chromium renders a page from a loopback server", { skip }, async (t) => {
-  const server = createServer((_req, res) => res.end("<!doctype html><title>t</title><p id=greeting>hi from a socket</p>"));
+  const server = createServer((_req, res) =>
+    res.end("<!doctype html><title>t</title><p id=greeting>hi from a socket</p>"),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   t.after(() => new Promise((resolve) => server.close(resolve)));
   const browser = await launchChromium();

@@ -61,6 +61,8 @@ export async function waitUntilServing(pod: Pod, frank: FrankInPod, port: number
     throw new Error(`${error.message}; frank's output:\n${frank.output()}`);
   });
   if (outcome === "exited") {
-    throw new Error(`frank exited (${frank.child.exitCode ?? frank.child.signalCode}) before serving:\n${frank.output()}`);
+    throw new Error(
+      `frank exited (${frank.child.exitCode ?? frank.child.signalCode}) before serving:\n${frank.output()}`,
+    );
   }
 }

@@ -43,7 +43,12 @@ export interface LoadResult {
   samples: string[];
 }
 
-function send(agent: Agent | false, url: string, { method, path, body }: LoadRequest, timeoutMs: number): Promise<number> {
+function send(
+  agent: Agent | false,
+  url: string,
+  { method, path, body }: LoadRequest,
+  timeoutMs: number,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {};
     if (body !== undefined) {
@@ -89,7 +94,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         if (result.samples.length < 5) result.samples.push(`${next.method} ${next.path} → ${code}`);
       }
       const pause = pauseMs?.(index) ?? 0;
-      if (pause > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))));
+      if (pause > 0)
+        await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, (_, index) => client(index)));
@@ -99,7 +105,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
 /** "1234 sent: 200×1000 302×234; errors: ECONNRESET×2" */
 export function describeLoad(result: LoadResult): string {
-  const statuses = [...result.statuses].sort(([a], [b]) => a - b).map(([status, count]) => `${status}×${count}`).join(" ");
+  const statuses = [...result.statuses]
+    .sort(([a], [b]) => a - b)
+    .map(([status, count]) => `${status}×${count}`)
+    .join(" ");
   const errors = [...result.errors].map(([code, count]) => `${code}×${count}`).join(" ");
   return `${result.sent} sent: ${statuses || "no answers"}${errors ? `; errors: ${errors}` : ""}`;
 }

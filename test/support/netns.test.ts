@@ -56,7 +56,10 @@ test("an IPv6-only pod has no IPv4 address but loopback", { skip }, async () => 
   const v6only = await pod({ ipv4: false });
   assert.equal(v6only.ipv4, undefined);
   const { stdout } = await v6only.run("ip", ["-o", "-4", "addr", "show"]);
-  assert.deepEqual([...stdout.matchAll(/inet (\S+)\//g)].map((m) => m[1]), ["127.0.0.1"]);
+  assert.deepEqual(
+    [...stdout.matchAll(/inet (\S+)\//g)].map((m) => m[1]),
+    ["127.0.0.1"],
+  );
 });
 
 test("a pod with IPv6 disabled has no IPv6 at all, not even ::1", { skip }, async () => {

@@ -137,10 +137,7 @@ export async function createPod(options: CreatePodOptions = {}): Promise<Pod> {
   }
 }
 
-function makePod(
-  name: string,
-  addresses: Pick<Pod, "ipv4" | "ipv6" | "hostIpv4" | "hostIpv6">,
-): Pod {
+function makePod(name: string, addresses: Pick<Pod, "ipv4" | "ipv6" | "hostIpv4" | "hostIpv6">): Pod {
   const spawnInPod = (command: string, args: string[], options: PodCommandOptions = {}) =>
     spawn("ip", ["netns", "exec", name, command, ...args], {
       env: options.env ?? process.env,

@@ -111,7 +111,10 @@ export async function startIngress(options: IngressOptions): Promise<Ingress> {
     master.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     const exited = new Promise<void>((resolve) => master.once("exit", () => resolve()));
     const outcome = await waitFor(
-      async () => (master.exitCode !== null || master.signalCode !== null ? "exited" : (await answersGeneration(url, generation)) && "up"),
+      async () =>
+        master.exitCode !== null || master.signalCode !== null
+          ? "exited"
+          : (await answersGeneration(url, generation)) && "up",
       { description: `nginx to answer on port ${port}` },
     ).catch(async (error: Error) => {
       await stopMaster(master, exited);

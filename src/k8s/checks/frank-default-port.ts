@@ -12,10 +12,14 @@ export const checkFrankDefaultPort: Check = ({ templates }) =>
     template.containers
       .filter((container) => container.served && container.ports.length > 0 && !container.env.has("PORT"))
       .flatMap((container) => {
-        const words = container.commandLine.flatMap((word) => word.value.split(/\s+/).map((value) => ({ value, path: word.path })));
+        const words = container.commandLine.flatMap((word) =>
+          word.value.split(/\s+/).map((value) => ({ value, path: word.path })),
+        );
         const launcher = words.find((word) => FRANK_PROGRAMS.has(word.value.slice(word.value.lastIndexOf("/") + 1)));
         if (!launcher) return [];
-        const portGiven = words.some((word) => PORT_FLAGS.some((flag) => word.value === flag || word.value.startsWith(`${flag}=`)));
+        const portGiven = words.some((word) =>
+          PORT_FLAGS.some((flag) => word.value === flag || word.value.startsWith(`${flag}=`)),
+        );
         const declared = container.ports.map((port) => port.containerPort);
         if (portGiven || declared.includes(DEFAULT_PORT)) return [];
         return [

@@ -102,7 +102,10 @@ function missingPort(ingress: ManifestObject, backend: Backend, port: PortRefere
     .join(", ");
   const isTargetPort =
     "number" in port &&
-    service.ports.some((servicePort) => servicePort.targetPort && "number" in servicePort.targetPort && servicePort.targetPort.number === port.number);
+    service.ports.some(
+      (servicePort) =>
+        servicePort.targetPort && "number" in servicePort.targetPort && servicePort.targetPort.number === port.number,
+    );
   return findingAt(ingress, backend.portPath, {
     code: "ingress-service-port-missing",
     severity: "error",

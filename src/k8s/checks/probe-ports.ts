@@ -17,7 +17,9 @@ export const checkProbePorts: Check = ({ templates }) =>
           const path = [...container.path, probe, handler, "port"];
           const declared = container.ports
             .map((declaredPort) =>
-              declaredPort.name ? `${declaredPort.name} (${declaredPort.containerPort})` : String(declaredPort.containerPort),
+              declaredPort.name
+                ? `${declaredPort.name} (${declaredPort.containerPort})`
+                : String(declaredPort.containerPort),
             )
             .join(", ");
           const consequence =
@@ -36,7 +38,10 @@ export const checkProbePorts: Check = ({ templates }) =>
               }),
             ];
           }
-          if (container.ports.length === 0 || container.ports.some((declaredPort) => declaredPort.containerPort === port.number)) {
+          if (
+            container.ports.length === 0 ||
+            container.ports.some((declaredPort) => declaredPort.containerPort === port.number)
+          ) {
             return [];
           }
           return [

@@ -19,7 +19,10 @@ export const checkServiceSelectors: Check = ({ objects, allTemplates }) => {
         ? `make spec.selector a subset of the pod labels, e.g. ` +
           sameNamespace
             .slice(0, 3)
-            .map((template) => `${template.owner.ref.kind} ${template.owner.ref.name} has ${formatLabels(template.labels)}`)
+            .map(
+              (template) =>
+                `${template.owner.ref.kind} ${template.owner.ref.name} has ${formatLabels(template.labels)}`,
+            )
             .join("; ")
         : `add the workload to namespace ${namespace}, with pod labels ${selector}`;
     return [

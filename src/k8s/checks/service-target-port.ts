@@ -9,8 +9,7 @@ export const checkServiceTargetPorts: Check = ({ objects, templates }) =>
   selectingServices(objects).flatMap((service) => {
     const selected = templates.filter(
       (template) =>
-        template.owner.ref.namespace === service.owner.ref.namespace &&
-        labelsSelect(service.selector, template.labels),
+        template.owner.ref.namespace === service.owner.ref.namespace && labelsSelect(service.selector, template.labels),
     );
     return service.ports.flatMap((servicePort) => {
       const target = servicePort.targetPort;

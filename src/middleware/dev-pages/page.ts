@@ -8,7 +8,8 @@ import { html, raw, type SafeHtml } from "../html.js";
 export const DEV_PAGE_HEADERS = {
   "content-type": "text/html;charset=utf-8",
   "cache-control": "no-store",
-  "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'",
+  "content-security-policy":
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'",
   "x-content-type-options": "nosniff",
 } as const;
 

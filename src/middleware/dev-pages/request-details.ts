@@ -6,7 +6,8 @@
 export const MASK = "[masked]";
 
 // Names that carry credentials, in headers, cookies, query strings and forms.
-const SECRET_NAME = /passw|secret|token|api[-_]?key|apikey|auth(?!or)|session|sess_?id|^sid$|[._-]sid$|jwt|csrf|xsrf|credential|private[-_]?key|signature/i;
+const SECRET_NAME =
+  /passw|secret|token|api[-_]?key|apikey|auth(?!or)|session|sess_?id|^sid$|[._-]sid$|jwt|csrf|xsrf|credential|private[-_]?key|signature/i;
 const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
 const MAX_FORM_BYTES = 1024 * 1024;
 
@@ -95,7 +96,8 @@ async function readForm(req: Request): Promise<Pairs | string | undefined> {
     const form = await new Response(bytes, { headers: { "content-type": type } }).formData();
     const pairs: Pairs = [];
     form.forEach((value, name) => {
-      if (typeof value !== "string") pairs.push([name, `(file ${value.name || "unnamed"}, ${value.size} bytes, ${value.type || "no type"})`]);
+      if (typeof value !== "string")
+        pairs.push([name, `(file ${value.name || "unnamed"}, ${value.size} bytes, ${value.type || "no type"})`]);
       else pairs.push([name, isSecretName(name) ? MASK : value]);
     });
     return pairs;
@@ -104,7 +106,10 @@ async function readForm(req: Request): Promise<Pairs | string | undefined> {
   }
 }
 
-async function readCapped(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
+async function readCapped(
+  body: ReadableStream<Uint8Array>,
+  limit: number,
+): Promise<Uint8Array<ArrayBuffer> | undefined> {
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -62,7 +62,15 @@ function parseFrame(line: string, appRoot: string): StackFrame {
   if (!match) {
     // "at new Promise (<anonymous>)", "at Array.map (native)": no location to show.
     const text = line.trim().slice(3);
-    return { fn: text, file: undefined, line: undefined, column: undefined, kind: "node", displayFile: undefined, source: undefined };
+    return {
+      fn: text,
+      file: undefined,
+      line: undefined,
+      column: undefined,
+      kind: "node",
+      displayFile: undefined,
+      source: undefined,
+    };
   }
   const [, fn, location, lineNumber, column] = match;
   const file = location.startsWith("file://") ? fileURLToPath(location) : location;
@@ -114,5 +122,9 @@ function excerpt(lines: string[], lineNumber: number, column: number): SourceLin
 function shorten(text: string, column: number): string {
   if (text.length <= MAX_LINE_CHARS) return text;
   const start = Math.max(0, Math.min(column - 1 - MAX_LINE_CHARS / 2, text.length - MAX_LINE_CHARS));
-  return (start > 0 ? "…" : "") + text.slice(start, start + MAX_LINE_CHARS) + (start + MAX_LINE_CHARS < text.length ? "…" : "");
+  return (
+    (start > 0 ? "…" : "") +
+    text.slice(start, start + MAX_LINE_CHARS) +
+    (start + MAX_LINE_CHARS < text.length ? "…" : "")
+  );
 }

@@ -73,10 +73,14 @@ export function rawExchange(port: number, pieces: (string | Buffer)[], options: 
       closed = true;
       finish();
     });
-    socket.once("connect", () => void writePieces(socket, pieces, pauseMs).then(() => {
-      writtenAt = performance.now();
-      if (endAfterWrite && !socket.destroyed) socket.end();
-    }));
+    socket.once(
+      "connect",
+      () =>
+        void writePieces(socket, pieces, pauseMs).then(() => {
+          writtenAt = performance.now();
+          if (endAfterWrite && !socket.destroyed) socket.end();
+        }),
+    );
   });
 }
 
@@ -145,5 +149,12 @@ export function parseResponses(bytes: Buffer): RawResponse[] {
 
 /** A well-formed GET, as a browser would send it (keep-alive unless `close`). */
 export function getRequest(path: string, extraHeaders: string[] = [], close = true): string {
-  return [`GET ${path} HTTP/1.1`, "Host: 127.0.0.1", ...extraHeaders, ...(close ? ["Connection: close"] : []), "", ""].join("\r\n");
+  return [
+    `GET ${path} HTTP/1.1`,
+    "Host: 127.0.0.1",
+    ...extraHeaders,
+    ...(close ? ["Connection: close"] : []),
+    "",
+    "",
+  ].join("\r\n");
 }

@@ -7,5 +7,8 @@ const DIRECTORY = join("test-output", "reliability");
 
 export function recordResults(name: string, results: Record<string, unknown>): void {
   mkdirSync(DIRECTORY, { recursive: true });
-  writeFileSync(join(DIRECTORY, `${name}.json`), JSON.stringify({ recordedAt: new Date().toISOString(), ...results }, null, 2) + "\n");
+  writeFileSync(
+    join(DIRECTORY, `${name}.json`),
+    JSON.stringify({ recordedAt: new Date().toISOString(), ...results }, null, 2) + "\n",
+  );
 }

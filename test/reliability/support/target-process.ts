@@ -38,7 +38,10 @@ export async function startTargetServer(folder: string): Promise<TargetProcess> 
   let stdout = "";
   child.stderr!.setEncoding("utf8").on("data", (text: string) => (stderr += text));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`target server did not start in ${START_TIMEOUT_MS} ms:\n${stderr}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`target server did not start in ${START_TIMEOUT_MS} ms:\n${stderr}`)),
+      START_TIMEOUT_MS,
+    );
     child.stdout!.setEncoding("utf8").on("data", (text: string) => {
       stdout += text;
       const ready = /READY (\S+)/.exec(stdout);

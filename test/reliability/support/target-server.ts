@@ -12,7 +12,9 @@ import { serve } from "../../../src/server/serve.js";
 import { UNHANDLED_MARKER } from "./markers.js";
 
 process.on("unhandledRejection", (reason) => {
-  process.stderr.write(`${UNHANDLED_MARKER} unhandledRejection: ${reason instanceof Error ? reason.stack : String(reason)}\n`);
+  process.stderr.write(
+    `${UNHANDLED_MARKER} unhandledRejection: ${reason instanceof Error ? reason.stack : String(reason)}\n`,
+  );
 });
 process.on("uncaughtException", (error) => {
   process.stderr.write(`${UNHANDLED_MARKER} uncaughtException: ${error.stack ?? String(error)}\n`);
@@ -69,7 +71,11 @@ app.get("/memory", (c) => {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const { rss, heapUsed } = process.memoryUsage();
-  return c.json({ collected: gc !== undefined, rssKib: Math.round(rss / 1024), heapUsedKib: Math.round(heapUsed / 1024) });
+  return c.json({
+    collected: gc !== undefined,
+    rssKib: Math.round(rss / 1024),
+    heapUsedKib: Math.round(heapUsed / 1024),
+  });
 });
 app.get("/server-settings", (c) =>
   c.json({
