@@ -103,33 +103,77 @@ export function negotiateMediaType(accept: string | null, offered: readonly stri
   return best;
 }
 
+/** A content coding as RFC 9110 §5.6.2 spells a token, lowercased; `*` is one too. */
+const CODING_TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+/** The only parameter Accept-Encoding has (RFC 9110 §12.5.3): `q=` with a q-value of §12.4.2. */
+const WEIGHT = /^[ \t]*q[ \t]*=[ \t]*(0(?:\.\d{0,3})?|1(?:\.0{0,3})?)[ \t]*$/i;
 /**
- * The offered content coding the client prefers (highest q, then the server's order).
- * - No Accept-Encoding header: every coding is acceptable; "identity" is chosen when offered.
- * - "identity" is acceptable unless excluded by `identity;q=0`, or by `*;q=0` without an identity entry.
- * Returns undefined when no offered coding is acceptable.
+ * The rank of identity when the header does not name it (nor `*`): acceptable, and below every
+ * q a client can write (the smallest is 0.001), so any coding the client lists wins over it.
+ */
+const UNNAMED_IDENTITY = Number.MIN_VALUE;
+
+/**
+ * The q-value of each coding an Accept-Encoding header names. An element that is not
+ * `coding` or `coding;q=qvalue` (a bad token, a q above 1 or with four decimals, another
+ * parameter) is ignored: a coding the client did not clearly accept is never sent.
+ * A coding named twice keeps its highest q. Linear in the header's length: one pass of indexOf
+ * over the commas (no array of a million empty elements for a header of commas), then per
+ * element anchored patterns without nested repetition.
+ */
+function parseAcceptEncoding(header: string): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (let start = 0; start <= header.length; ) {
+    let end = header.indexOf(",", start);
+    if (end === -1) end = header.length;
+    const element = header.slice(start, end);
+    start = end + 1;
+    if (element.length === 0) continue;
+    const semicolon = element.indexOf(";");
+    const name = (semicolon === -1 ? element : element.slice(0, semicolon)).trim().toLowerCase();
+    if (!CODING_TOKEN.test(name)) continue;
+    let q = 1;
+    if (semicolon !== -1) {
+      const weight = WEIGHT.exec(element.slice(semicolon + 1));
+      if (weight === null) continue;
+      q = Number(weight[1]);
+    }
+    // x-gzip is an alias of gzip (RFC 9110 §8.4.1.3).
+    const coding = name === "x-gzip" ? "gzip" : name;
+    weights.set(coding, Math.max(q, weights.get(coding) ?? 0));
+  }
+  return weights;
+}
+
+/**
+ * The offered content coding to send (RFC 9110 §12.5.3), the one rule of the public folder's
+ * precompressed siblings and of the compression middleware:
+ * - no Accept-Encoding header: "identity" when offered (anything is acceptable, plain is safest);
+ * - a coding's q is its own entry's, else `*`'s, else 0; identity's, when neither names it, is
+ *   above 0 and below every written q: it is acceptable but has no higher claim than a coding
+ *   the client lists (`gzip;q=0.1` gets gzip; `gzip;q=0.1, identity;q=0.5` gets identity);
+ * - the highest q wins; on a tie a compressed coding beats identity, then the server's order decides;
+ * - q=0 refuses: `identity;q=0`, or `*;q=0` without an identity entry, refuses identity too.
+ * Returns the offered string as given, or undefined when nothing offered is acceptable (the
+ * public folder and the compression middleware then send identity anyway; see chooseVariant).
  */
 export function negotiateEncoding(acceptEncoding: string | null, offered: readonly string[]): string | undefined {
   if (acceptEncoding === null) return offered.includes("identity") ? "identity" : offered[0];
-  const weights = new Map<string, number>();
-  for (const part of acceptEncoding.split(",")) {
-    const parsed = splitParams(part);
-    if (parsed === undefined || parsed.head === "") continue;
-    // x-gzip is an alias of gzip (RFC 9110 §8.4.1.3).
-    const coding = parsed.head === "x-gzip" ? "gzip" : parsed.head;
-    weights.set(coding, Math.max(parsed.q, weights.get(coding) ?? 0));
-  }
+  const weights = parseAcceptEncoding(acceptEncoding);
   const star = weights.get("*");
 
   let best: string | undefined;
   let bestQ = 0;
+  let bestIsIdentity = false;
   for (const offer of offered) {
     const coding = offer.toLowerCase();
-    let q = weights.get(coding) ?? star;
-    if (q === undefined) q = coding === "identity" ? 1 : 0;
-    if (q > bestQ) {
+    const isIdentity = coding === "identity";
+    const q = weights.get(coding) ?? star ?? (isIdentity ? UNNAMED_IDENTITY : 0);
+    if (q === 0) continue;
+    if (q > bestQ || (q === bestQ && bestIsIdentity && !isIdentity)) {
       best = offer;
       bestQ = q;
+      bestIsIdentity = isIdentity;
     }
   }
   return best;

@@ -51,6 +51,53 @@ test("q-values decide; q=0 refuses; * covers the unnamed", () => {
   assert.equal(negotiate("br, gzip", ["gzip", "br"]), "gzip");
 });
 
+test("the public folder's rule: any coding with q > 0 beats an unnamed identity; identity by its q when named", () => {
+  const both = ["br", "gzip"] as const;
+  const cases: [string | null, string | undefined][] = [
+    ["gzip;q=0.9", "gzip"],
+    ["br;q=0.5", "br"],
+    ["br;q=0.5, gzip;q=0.9", "gzip"],
+    ["gzip;q=0.7, br;q=0.7", "br"],
+    ["gzip;q=0.5, identity", undefined],
+    ["gzip;q=0.5, identity;q=0.5", "gzip"],
+    ["gzip;q=0.5, identity;q=0.4", "gzip"],
+    ["identity;q=0", undefined],
+    ["identity;q=0, gzip;q=0.2", "gzip"],
+    ["*;q=0", undefined],
+    ["*;q=0.4", "br"],
+    ["*;q=0, identity", undefined],
+    ["zstd, deflate", undefined],
+    ["zstd;q=1, gzip;q=0.1", "gzip"],
+    [" GZIP ; Q=0.3 ", "gzip"],
+    ["gzip;q=abc", undefined],
+    ["gzip;q=2", undefined],
+    ["gzip;q=0.5000", undefined],
+    ["gzip;q=abc, br;q=0.1", "br"],
+  ];
+  for (const [header, expected] of cases) assert.equal(negotiate(header, both), expected, String(header));
+  assert.equal(negotiate("br;q=0.5, gzip;q=0.9", ["br"]), "br");
+});
+
+test("a q below 1 compresses, and Vary is Accept-Encoding once whatever was chosen", async () => {
+  const h = compression()(() => textResponse(bigText, { vary: "Accept" }));
+  const gzip = await h(request("br;q=0.5, gzip;q=0.9"));
+  assert.equal(gzip.headers.get("content-encoding"), "gzip");
+  assert.equal(gzip.headers.get("vary"), "Accept, Accept-Encoding");
+  assert.equal(gunzipSync(await bytes(gzip)).toString(), bigText);
+  const br = await h(request("br;q=0.2"));
+  assert.equal(br.headers.get("content-encoding"), "br");
+  assert.equal(brotliDecompressSync(await bytes(br)).toString(), bigText);
+  for (const header of ["identity;q=0", "*;q=0", "gzip;q=0.5, identity", "zstd"]) {
+    const plain = await h(request(header));
+    assert.equal(plain.status, 200, header);
+    assert.equal(plain.headers.get("content-encoding"), null, header);
+    assert.equal(plain.headers.get("vary"), "Accept, Accept-Encoding", header);
+    assert.equal(await plain.text(), bigText, header);
+  }
+  const already = await compression()(() => textResponse(bigText, { vary: "accept-encoding" }))(request("gzip"));
+  assert.equal(already.headers.get("vary"), "accept-encoding");
+});
+
 test("small bodies are left alone, with or without Content-Length", async () => {
   const h = compression()(() => textResponse("<p>short</p>"));
   const res = await h(request("gzip, br"));

@@ -1,4 +1,5 @@
 import { constants, createBrotliCompress, createGzip, type BrotliCompress, type Gzip } from "node:zlib";
+import { negotiateEncoding } from "../http/negotiate.js";
 import type { Middleware } from "../http/types.js";
 import { addVary, editHeaders } from "./response-headers.js";
 
@@ -88,24 +89,13 @@ function eligible(req: Request, res: Response, compressible: (type: string) => b
   return type !== undefined && compressible(type);
 }
 
-/** The acceptable encoding with the highest q-value; the server's order breaks ties. */
+/**
+ * The encoding to compress with, or undefined to send the body as it is: the shared rule of
+ * negotiateEncoding, with identity offered last. `supported` is the server's order for ties.
+ */
 export function negotiate(acceptEncoding: string | null, supported: readonly Encoding[]): Encoding | undefined {
-  if (!acceptEncoding) return undefined;
-  const q = new Map<string, number>();
-  for (const part of acceptEncoding.split(",")) {
-    const [coding, ...params] = part.trim().toLowerCase().split(";");
-    if (!coding) continue;
-    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    const value = qParam ? Number(qParam.slice(2)) : 1;
-    q.set(coding === "x-gzip" ? "gzip" : coding, Number.isFinite(value) ? value : 0);
-  }
-  let best: Encoding | undefined;
-  let bestQ = 0;
-  for (const encoding of supported) {
-    const value = q.get(encoding) ?? q.get("*") ?? 0;
-    if (value > bestQ) [best, bestQ] = [encoding, value];
-  }
-  return best;
+  const chosen = negotiateEncoding(acceptEncoding, [...supported, "identity"]);
+  return chosen === "identity" ? undefined : (chosen as Encoding | undefined);
 }
 
 function brotli(quality: number, declaredLength: string | null): BrotliCompress {

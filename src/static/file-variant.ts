@@ -50,7 +50,12 @@ export function variantFromStats(
   };
 }
 
-/** Picks the variant the client's Accept-Encoding prefers; identity when nothing else fits. */
+/**
+ * Picks the variant the client's Accept-Encoding prefers (negotiateEncoding's rule). When none is
+ * acceptable, the file itself: RFC 9110 §12.5.3 asks for no content coding then; when identity is
+ * refused too (`identity;q=0`, `*;q=0`) it allows a 406 or ignoring the header (§12.1), and frank
+ * ignores it, as nginx and Express do: a 406 for a compression wish breaks more than it helps.
+ */
 export function chooseVariant(req: Request, variants: readonly FileVariant[]): FileVariant {
   if (variants.length === 1) return variants[0];
   const codings: string[] = variants.map((variant) => variant.encoding ?? "identity");

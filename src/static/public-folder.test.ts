@@ -31,6 +31,10 @@ before(() => {
   writeFileSync(join(folder, "app.js"), "console.log('identity version')");
   writeFileSync(join(folder, "app.js.br"), "br-bytes");
   writeFileSync(join(folder, "app.js.gz"), "gzip-bytes!");
+  writeFileSync(join(folder, "only-br.js"), "only-br identity");
+  writeFileSync(join(folder, "only-br.js.br"), "only-br br");
+  writeFileSync(join(folder, "only-gz.js"), "only-gz identity");
+  writeFileSync(join(folder, "only-gz.js.gz"), "only-gz gzip");
   writeFileSync(join(dir, "secret.txt"), "TOP SECRET");
   symlinkSync(join(dir, "secret.txt"), join(folder, "outside-link.txt"));
   symlinkSync(join(folder, "hello.txt"), join(folder, "inside-link.txt"));
@@ -186,6 +190,66 @@ test("precompressed siblings by Accept-Encoding q-values, with their own length 
     ))!.headers.get("content-encoding"),
     null,
   );
+});
+
+test("a sibling is sent for any coding listed with q > 0; identity only when the client prefers or refuses all", async () => {
+  const serve = createPublicFolder({ folder });
+  // [file, Accept-Encoding, the coding expected (null: the file itself)]
+  const cases: [string, string, string | null][] = [
+    ["/app.js", "gzip", "gzip"],
+    ["/app.js", "gzip;q=0.9", "gzip"],
+    ["/app.js", "br;q=0.5", "br"],
+    ["/app.js", "br;q=0.5, gzip;q=0.9", "gzip"],
+    ["/app.js", "gzip;q=0.9, br;q=0.9", "br"],
+    ["/only-br.js", "br;q=0.5, gzip;q=0.9", "br"],
+    ["/only-gz.js", "br;q=0.5, gzip;q=0.9", "gzip"],
+    ["/only-gz.js", "br", null],
+    // identity named with a q competes by it, and loses a tie
+    ["/app.js", "gzip;q=0.5, identity", null],
+    ["/app.js", "gzip;q=0.5, identity;q=0.4", "gzip"],
+    ["/app.js", "gzip;q=0.5, identity;q=0.5", "gzip"],
+    ["/app.js", "identity;q=0, gzip;q=0.1", "gzip"],
+    // * with and without q=0
+    ["/app.js", "*", "br"],
+    ["/only-gz.js", "*;q=0.3", "gzip"],
+    ["/app.js", "*;q=0.3, br;q=0", "gzip"],
+    ["/app.js", "*;q=0, gzip;q=0.2", "gzip"],
+    ["/app.js", "*;q=0, identity", null],
+    // nothing acceptable: the file as it is, not a 406 (see chooseVariant)
+    ["/app.js", "*;q=0", null],
+    ["/app.js", "identity;q=0", null],
+    ["/app.js", "br;q=0, gzip;q=0", null],
+    // unknown codings, whitespace and case, malformed q-values
+    ["/app.js", "zstd, deflate", null],
+    ["/app.js", "zstd, gzip;q=0.2", "gzip"],
+    ["/app.js", " GZip ;\tQ=0.25 ", "gzip"],
+    ["/app.js", "X-GZIP;q=0.7", "gzip"],
+    ["/app.js", "gzip;q=2", null],
+    ["/app.js", "gzip;q=abc, br;q=0.1", "br"],
+    ["/app.js", "gzip;q=0.0001", null],
+    ["/app.js", "", null],
+  ];
+  const bodies: Record<string, string> = {
+    "/app.js": "console.log('identity version')",
+    "/app.js br": "br-bytes",
+    "/app.js gzip": "gzip-bytes!",
+    "/only-br.js": "only-br identity",
+    "/only-br.js br": "only-br br",
+    "/only-gz.js": "only-gz identity",
+    "/only-gz.js gzip": "only-gz gzip",
+  };
+  for (const [path, acceptEncoding, coding] of cases) {
+    for (const method of ["GET", "HEAD"]) {
+      const label = `${method} ${path} with ${JSON.stringify(acceptEncoding)}`;
+      const res = (await serve(req(path, { "accept-encoding": acceptEncoding }, method)))!;
+      assert.equal(res.status, 200, label);
+      assert.equal(res.headers.get("content-encoding"), coding, label);
+      assert.equal(res.headers.get("vary"), "Accept-Encoding", label);
+      const body = bodies[coding === null ? path : `${path} ${coding}`];
+      assert.equal(res.headers.get("content-length"), String(body.length), label);
+      assert.equal(await res.text(), method === "GET" ? body : "", label);
+    }
+  }
 });
 
 test("cacheControl and extra headers", async () => {

@@ -202,4 +202,17 @@ test("precompressed siblings only when asked for", async () => {
   assert.equal(br.headers.get("vary"), "Accept-Encoding");
   assert.equal(br.headers.get("content-type"), "text/javascript; charset=utf-8");
   assert.equal(br.headers.get("content-length"), "3");
+  const gzip = await sendFile(get({ "accept-encoding": "br;q=0.5, gzip;q=0.9" }), "app.js", {
+    root,
+    precompressed: true,
+  });
+  assert.equal(gzip.headers.get("content-encoding"), "gzip");
+  assert.equal(gzip.headers.get("vary"), "Accept-Encoding");
+  assert.equal(await gzip.text(), "GZIP!");
+  const lowQ = await sendFile(get({ "accept-encoding": "gzip;q=0.9" }), "app.js", { root, precompressed: true });
+  assert.equal(lowQ.headers.get("content-encoding"), "gzip");
+  const refused = await sendFile(get({ "accept-encoding": "identity;q=0" }), "app.js", { root, precompressed: true });
+  assert.equal(refused.status, 200);
+  assert.equal(refused.headers.get("content-encoding"), null);
+  assert.equal(await refused.text(), "console.log('identity')");
 });
