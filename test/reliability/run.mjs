@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm run test:reliability`: the property tests (src/**/*.property.test.ts and
 // test/**/*.property.test.ts, with more generated cases than `npm test` gives them), then the
-// real-server runs in test/reliability/*.reliability.ts: hostile input, slow clients, and the
-// soak last. One file at a time, so the soak has the machine to itself.
+// real-server runs in test/reliability/*.reliability.ts: adversarial Accept-Encoding, hostile
+// input, slow clients, and the soak last. One file at a time, so the soak has the machine to itself.
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { findFiles } from "../../scripts/find-files.mjs";

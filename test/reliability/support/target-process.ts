@@ -28,10 +28,11 @@ export interface TargetProcess {
   stop(): Promise<number | string | null>;
 }
 
-export async function startTargetServer(folder: string): Promise<TargetProcess> {
+/** `env`: more variables for the server, such as FRANK_MAX_HEADER_SIZE. */
+export async function startTargetServer(folder: string, env: Record<string, string> = {}): Promise<TargetProcess> {
   const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", SCRIPT], {
     // FRANK_CONTAINER=0: loopback is meant here, so no container warning on stderr.
-    env: { ...process.env, APP_ENV: "production", FRANK_CONTAINER: "0", FRANK_RELIABILITY_FOLDER: folder },
+    env: { ...process.env, APP_ENV: "production", FRANK_CONTAINER: "0", FRANK_RELIABILITY_FOLDER: folder, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
