@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -18,6 +18,9 @@ import { chromiumUnavailableReason, launchChromium } from "./support/chromium.js
 import { skipUnlessAvailable } from "./support/prerequisites.js";
 
 const run = promisify(execFile);
+const withCurl = {
+  skip: skipUnlessAvailable(existsSync("/usr/bin/curl") ? undefined : "/usr/bin/curl is missing (Debian package curl)"),
+};
 const script = (coding: string) => `window.servedFrom = ${JSON.stringify(coding)};\n`;
 const PLAIN_TEXT = "frank serves this text without a sibling. ".repeat(100); // over the 1 KiB threshold
 
@@ -80,7 +83,7 @@ async function curl(path: string, args: string[]): Promise<CurlResult> {
 
 const header = (result: CurlResult, name: string) => result.headers.filter(([n]) => n === name).map(([, v]) => v);
 
-test("curl --compressed with its own Accept-Encoding gets the brotli sibling and decodes it", async () => {
+test("curl --compressed with its own Accept-Encoding gets the brotli sibling and decodes it", withCurl, async () => {
   const result = await curl("/app.js", ["--compressed"]);
   assert.match(result.sent ?? "", /\bbr\b/, "this curl is built with brotli");
   assert.equal(result.status, 200);
@@ -89,7 +92,7 @@ test("curl --compressed with its own Accept-Encoding gets the brotli sibling and
   assert.equal(result.body, script("br"));
 });
 
-test("curl with written Accept-Encoding headers: q below 1, identity named, refusals", async () => {
+test("curl with written Accept-Encoding headers: q below 1, identity named, refusals", withCurl, async () => {
   // [path, Accept-Encoding, the script curl ends up with]
   const cases: [string, string, string][] = [
     ["/app.js", "gzip;q=0.9", "gzip"],
@@ -117,19 +120,23 @@ test("curl with written Accept-Encoding headers: q below 1, identity named, refu
   assert.equal(none.body, script("identity"));
 });
 
-test("the compression middleware follows the same rule for a file without siblings, with one Vary", async () => {
-  for (const [acceptEncoding, coding] of [
-    ["gzip;q=0.9", "gzip"],
-    ["br;q=0.5, gzip;q=0.4", "br"],
-    ["gzip;q=0.5, identity", undefined],
-    ["identity;q=0", undefined],
-  ] as const) {
-    const result = await curl("/plain.txt", ["--compressed", "-H", `Accept-Encoding: ${acceptEncoding}`]);
-    assert.deepEqual(header(result, "content-encoding"), coding === undefined ? [] : [coding], acceptEncoding);
-    assert.deepEqual(header(result, "vary"), ["Accept-Encoding"], acceptEncoding);
-    assert.equal(result.body, PLAIN_TEXT, acceptEncoding);
-  }
-});
+test(
+  "the compression middleware follows the same rule for a file without siblings, with one Vary",
+  withCurl,
+  async () => {
+    for (const [acceptEncoding, coding] of [
+      ["gzip;q=0.9", "gzip"],
+      ["br;q=0.5, gzip;q=0.4", "br"],
+      ["gzip;q=0.5, identity", undefined],
+      ["identity;q=0", undefined],
+    ] as const) {
+      const result = await curl("/plain.txt", ["--compressed", "-H", `Accept-Encoding: ${acceptEncoding}`]);
+      assert.deepEqual(header(result, "content-encoding"), coding === undefined ? [] : [coding], acceptEncoding);
+      assert.deepEqual(header(result, "vary"), ["Accept-Encoding"], acceptEncoding);
+      assert.equal(result.body, PLAIN_TEXT, acceptEncoding);
+    }
+  },
+);
 
 test("Chromium's own Accept-Encoding gets a sibling, which it decodes and runs", {
   skip: skipUnlessAvailable(chromiumUnavailableReason()),
