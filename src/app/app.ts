@@ -3,19 +3,28 @@ import { errorLog } from "../middleware/access-log.js";
 import type { PathParams } from "../router/params.js";
 import { compilePattern, type RouteParams } from "../router/pattern.js";
 import { Router } from "../router/router.js";
-import { type ConditionFactory, type Conditions, compileConditions } from "./conditions.js";
+import { type ConditionFactory, type Conditions, compileConditions, ROUTE_OPTIONS } from "./conditions.js";
 import type { Context } from "./context.js";
 import type { ErrorEntry, ErrorHandler, ErrorKey, Filter, NoHelpers, RouteEntry, RouteHandler } from "./definition.js";
 import { Dispatch } from "./dispatch.js";
+import { type OpenApiDocument, type OpenApiInfo, openApiDocument } from "./openapi.js";
 import { defaultSettings, dumpsErrors, type KnownSettings, type Settings } from "./settings.js";
+import { compileValidation, type RouteSchemas, type Validated } from "./validation.js";
 
 export type { ErrorHandler, NoHelpers, RouteHandler } from "./definition.js";
 export { NotFound } from "./errors.js";
 
+/** The middle argument of a route: conditions, and `validate` schemas whose outputs type `c.valid`. */
+export type RouteOptions<S extends RouteSchemas> = Conditions & { validate?: S };
+
 /** A route-defining method: `(pattern, handler)` or `(pattern, conditions, handler)`. */
 export interface Verb<H extends object> {
   <P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): App<H>;
-  <P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): App<H>;
+  <P extends string | RegExp, S extends RouteSchemas = NoHelpers>(
+    pattern: P,
+    conditions: RouteOptions<S>,
+    handler: RouteHandler<PathParams<P>, H, Validated<S>>,
+  ): App<H>;
 }
 
 /** The verbs besides `get` (which also answers HEAD), defined on the prototype below. */
@@ -80,7 +89,11 @@ export class App<H extends object = NoHelpers> {
   // ---- routes --------------------------------------------------------------------------------
 
   get<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
-  get<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
+  get<P extends string | RegExp, S extends RouteSchemas = NoHelpers>(
+    pattern: P,
+    conditions: RouteOptions<S>,
+    handler: RouteHandler<PathParams<P>, H, Validated<S>>,
+  ): this;
   get(pattern: string | RegExp, ...rest: unknown[]): this {
     // Like Sinatra, a GET route also answers HEAD (the body is dropped on the way out).
     this.#addRoute("GET", pattern, rest);
@@ -88,11 +101,11 @@ export class App<H extends object = NoHelpers> {
   }
   /** A route for any method name, e.g. `route("PROPFIND", "/dav/*", h)`. */
   route<P extends string | RegExp>(method: string, pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
-  route<P extends string | RegExp>(
+  route<P extends string | RegExp, S extends RouteSchemas = NoHelpers>(
     method: string,
     pattern: P,
-    conditions: Conditions,
-    handler: RouteHandler<PathParams<P>, H>,
+    conditions: RouteOptions<S>,
+    handler: RouteHandler<PathParams<P>, H, Validated<S>>,
   ): this;
   route(method: string, pattern: string | RegExp, ...rest: unknown[]): this {
     const verb = method.toUpperCase();
@@ -102,10 +115,13 @@ export class App<H extends object = NoHelpers> {
   }
 
   #addRoute(method: string, pattern: string | RegExp, rest: unknown[], implicit = false): this {
-    const [conditionSource, handler] = splitConditions(rest, `${method} ${String(pattern)}`);
+    const where = `${method} ${String(pattern)}`;
+    const [conditionSource, handler] = splitConditions(rest, where);
     compilePattern(pattern); // a malformed pattern fails here, at definition, not at the first request
     const conditions = compileConditions(conditionSource, this.#conditions);
-    this.#routes.push({ method, pattern, conditionSource, conditions, handler, implicit });
+    const schemas = conditionSource?.validate;
+    const validation = schemas === undefined ? undefined : compileValidation(schemas, where);
+    this.#routes.push({ method, pattern, conditionSource, conditions, handler, validation, implicit });
     this.#compiled = undefined;
     return this;
   }
@@ -121,6 +137,17 @@ export class App<H extends object = NoHelpers> {
     return this.#routes
       .filter((route) => !route.implicit)
       .map(({ method, pattern, conditionSource }) => ({ method, pattern, conditions: conditionSource }));
+  }
+
+  /**
+   * An OpenAPI 3.1 document of the route table: paths from the patterns, parameters and bodies
+   * from the `validate` schemas, response types from `provides` (see openapi.ts; `frank openapi`).
+   */
+  openapi(info?: Partial<OpenApiInfo>): OpenApiDocument {
+    return openApiDocument(this.routes(), {
+      ...this.settings.openapi,
+      info: { ...this.settings.openapi?.info, ...info },
+    }).document;
   }
 
   // ---- filters, errors, helpers, middleware, lifecycle -------------------------------------------
@@ -145,6 +172,9 @@ export class App<H extends object = NoHelpers> {
     const pattern =
       typeof args[0] === "string" || args[0] instanceof RegExp ? (args.shift() as string | RegExp) : undefined;
     const [conditionSource, handler] = splitConditions(args, "filter");
+    for (const name of ROUTE_OPTIONS) {
+      if (conditionSource?.[name] !== undefined) throw new TypeError(`filter: "${name}" applies to routes only`);
+    }
     let router: Router<Filter> | undefined;
     const filter: Filter = {
       router: undefined,

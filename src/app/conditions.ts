@@ -2,6 +2,8 @@ import { hostName } from "../http/host-name.js";
 import { mimeTypeFor } from "../http/mime.js";
 import { negotiateMediaType } from "../http/negotiate.js";
 import type { Context } from "./context.js";
+import type { OpenApiOperation } from "./openapi.js";
+import type { RouteSchemas } from "./validation.js";
 
 /** A compiled condition: true lets the route run, false moves on to the next route. */
 export type Condition = (c: Context<any>) => boolean | Promise<boolean>;
@@ -17,8 +19,18 @@ export interface Conditions {
   agent?: RegExp;
   /** Accept negotiation over these types (short names like "json" or full types); sets the content type. */
   provides?: string | readonly string[];
+  /**
+   * Not a condition: schemas the request must match once this route is chosen (validation.ts).
+   * Routes only, not filters.
+   */
+  validate?: RouteSchemas;
+  /** Not a condition: fields merged into this route's operation in `app.openapi()` (openapi.ts). */
+  openapi?: OpenApiOperation;
   [custom: string]: unknown;
 }
+
+/** Keys of the middle argument that describe a route instead of choosing it. */
+export const ROUTE_OPTIONS: ReadonlySet<string> = new Set(["validate", "openapi"]);
 
 export const builtInConditions: Record<string, ConditionFactory> = {
   host:
@@ -58,7 +70,7 @@ export function compileConditions(
 ): Condition[] {
   if (!conditions) return [];
   return Object.entries(conditions)
-    .filter(([, value]) => value !== undefined)
+    .filter(([name, value]) => value !== undefined && !ROUTE_OPTIONS.has(name))
     .map(([name, value]) => {
       const factory = factories.get(name) ?? builtInConditions[name];
       if (!factory)

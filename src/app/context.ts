@@ -13,6 +13,7 @@ import { rootOf, type Settings } from "./settings.js";
 import { Halt, Pass } from "./signals.js";
 import { resultParts, type HandlerResult } from "./result.js";
 import { createStreamBody, type StreamWriter } from "./stream.js";
+import type { ValidData } from "./validation.js";
 
 /** What a Context needs from its App; kept narrow so the Context stays testable alone. */
 export interface ContextHost {
@@ -22,6 +23,7 @@ export interface ContextHost {
 }
 
 const JSON_TYPE = "application/json";
+const NOTHING_VALIDATED: ValidData = Object.freeze({});
 
 /**
  * Everything a route sees: the request, its params, and the response being built.
@@ -35,6 +37,8 @@ export class Context<P = RouteParams> {
   res: Response | undefined;
   /** The error being handled, in error handlers and after filters. */
   error: unknown;
+  /** What the route's `validate` schemas returned, by part (`c.valid.json`); typed from the schemas. */
+  valid: ValidData = NOTHING_VALIDATED;
 
   readonly #host: ContextHost;
   readonly #search: string;

@@ -5,12 +5,14 @@ import type { RouteParams } from "../router/pattern.js";
 import type { Router } from "../router/router.js";
 import type { Condition, Conditions } from "./conditions.js";
 import type { Context } from "./context.js";
+import type { Validation } from "./validation.js";
 
 /** The helper methods of an app that declared none (`{}` intersects with Context to nothing). */
 // biome-ignore lint/complexity/noBannedTypes: `{}` is the identity of `&`, which is what "no helpers" must be
 export type NoHelpers = {};
 
-export type RouteHandler<P, H = NoHelpers> = (c: Context<P> & H) => unknown;
+/** A route's handler; `V` is what its `validate` schemas give `c.valid`. */
+export type RouteHandler<P, H = NoHelpers, V = NoHelpers> = (c: Context<P> & H & { readonly valid: V }) => unknown;
 export type ErrorHandler<H = NoHelpers> = (c: Context<RouteParams> & H, error: any) => unknown;
 export type AnyErrorClass = abstract new (...args: any[]) => unknown;
 export type ErrorKey = AnyErrorClass | number | readonly [number, number];
@@ -21,6 +23,8 @@ export interface RouteEntry {
   conditions: Condition[];
   conditionSource: Conditions | undefined;
   handler: RouteHandler<any, any>;
+  /** The route's `validate` schemas, checked after its conditions and before its handler. */
+  validation: Validation | undefined;
   /** The HEAD twin a `get` adds; not listed in the route table. */
   implicit: boolean;
 }

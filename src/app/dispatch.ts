@@ -24,6 +24,7 @@ import { renderErrorPage } from "../middleware/show-exceptions.js";
 import type { RouteParams } from "../router/pattern.js";
 import { type RouteMatch, Router } from "../router/router.js";
 import { createPublicFolder, type PublicFolder } from "../static/public-folder.js";
+import { AllowedMethods } from "./allowed-methods.js";
 import { conditionsHold } from "./conditions.js";
 import { Context } from "./context.js";
 import type { Definition, ErrorHandler, Filter, RouteEntry } from "./definition.js";
@@ -31,6 +32,7 @@ import { internalServerError, NotFound, ROUTE_NOT_FOUND, statusOf, statusPage } 
 import { andThen, forEachInOrder, type MaybePromise } from "./maybe-async.js";
 import { hostAuthorizationOf, type Settings, showsExceptions, staticFolderOf, viewsFolderOf } from "./settings.js";
 import { Halt, Pass } from "./signals.js";
+import { PROBLEM_JSON, ValidationError } from "./validation.js";
 import { createViewRenderer } from "./views.js";
 
 /** What the dispatch needs of its App (an interface, so this file does not import app.ts). */
@@ -61,6 +63,8 @@ export class Dispatch {
   readonly #staticFiles: PublicFolder | undefined;
   readonly #ContextClass: typeof Context;
   readonly #host: ConstructorParameters<typeof Context>[1];
+  /** Set when the `methodNotAllowed` setting is on. */
+  readonly #allowed: AllowedMethods<RouteEntry> | undefined;
 
   constructor(app: DispatchedApp, def: Definition) {
     this.#app = app;
@@ -68,6 +72,12 @@ export class Dispatch {
     const settings = app.settings;
     this.#router = new Router<RouteEntry>({ strictPaths: settings.strictPaths });
     for (const route of def.routes) this.#router.add(route.method, route.pattern, route);
+    this.#allowed = settings.methodNotAllowed
+      ? new AllowedMethods(
+          this.#router,
+          def.routes.map((route) => route.method),
+        )
+      : undefined;
 
     const folder = staticFolderOf(settings);
     this.#staticFiles = folder
@@ -191,10 +201,24 @@ export class Dispatch {
   #complete(c: Context<any>, path: string, outcome: Outcome): MaybePromise<Response> {
     if (outcome instanceof Response) return outcome; // a static file
     if (outcome === "unrouted") {
+      const allowed = this.#allowed?.for(path);
+      if (allowed !== undefined && allowed.length > 0 && !allowed.includes(c.req.method)) {
+        return this.#refuseMethod(c, path, allowed.join(", "));
+      }
       // No route matched: a 404 through the error handlers, without the cost of a throw.
       return andThen(this.#handleError(c, ROUTE_NOT_FOUND), () => this.#finish(c, path, true));
     }
     return this.#finish(c, path, outcome === "errored");
+  }
+
+  /** `methodNotAllowed`: OPTIONS is answered with the methods, any other method is a 405 that lists them. */
+  #refuseMethod(c: Context<any>, path: string, allow: string): MaybePromise<Response> {
+    if (c.req.method === "OPTIONS") {
+      c.status(204).header("allow", allow);
+      return this.#finish(c, path, false);
+    }
+    const refusal = new HttpError(405, undefined, { headers: { allow } });
+    return andThen(this.#handleError(c, refusal), () => this.#finish(c, path, true));
   }
 
   #finish(c: Context<any>, path: string, errored: boolean): MaybePromise<Response> {
@@ -281,7 +305,7 @@ export class Dispatch {
   ): MaybePromise<Outcome> {
     let result: unknown;
     try {
-      result = route.handler(c);
+      result = route.validation === undefined ? route.handler(c) : validThenHandle(route, c);
     } catch (signal) {
       return this.#passOn(signal, c, matches, baseParams);
     }
@@ -318,6 +342,11 @@ export class Dispatch {
 
     const handler = this.#classHandler(error) ?? this.#statusHandler(status);
     if (handler) return this.#runErrorHandler(c, handler, error);
+    if (error instanceof ValidationError) {
+      c.type(PROBLEM_JSON);
+      c.apply(error.problem());
+      return;
+    }
     const settings = this.#app.settings;
     if (status >= 500) {
       this.#app.logError(error, c.req);
@@ -394,6 +423,11 @@ export class Dispatch {
     }
     return undefined;
   }
+}
+
+/** A route with `validate` schemas: its handler runs once they pass (a failure throws a ValidationError). */
+function validThenHandle(route: RouteEntry, c: Context<any>): unknown {
+  return andThen(route.validation!.run(c), () => route.handler(c));
 }
 
 function withoutBody(response: Response): Response {

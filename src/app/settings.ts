@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { LISTEN_HINT_VARIABLE } from "../http/listen-hint.js";
 import { environmentFromProcess } from "../http/environment.js";
+import type { OpenApiSettings } from "./openapi.js";
 
 /** The settings frank itself reads; apps may set any other name too (Sinatra's `set`). */
 export interface KnownSettings {
@@ -38,6 +39,13 @@ export interface KnownSettings {
    * `true`, `false`, or `{ allowedHosts }` to decide yourself.
    */
   hostAuthorization: boolean | { allowedHosts?: Array<string | RegExp> } | undefined;
+  /**
+   * Answer 405 with `Allow` when the path matches routes of other methods only, and OPTIONS with
+   * 204 and `Allow` (off: Sinatra's 404 with X-Cascade, the default).
+   */
+  methodNotAllowed: boolean;
+  /** Info, servers and a JSON Schema hook for `app.openapi()` and `frank openapi`. */
+  openapi: OpenApiSettings | undefined;
   /** Launcher hints (DESIGN.md §3): used only when no flag or environment variable decides. */
   port: number | undefined;
   bind: string | undefined;
@@ -63,6 +71,8 @@ export function defaultSettings(environment = environmentFromProcess()): Setting
     dumpErrors: undefined,
     sessions: false,
     hostAuthorization: undefined,
+    methodNotAllowed: false,
+    openapi: undefined,
     port: undefined,
     bind: undefined,
   };
