@@ -2,7 +2,7 @@
  * frank: Sinatra-style web apps for TypeScript.
  * The App DSL, the Web-standard handler contract, and serve() — the launcher's code in a function.
  */
-export { App, NotFound, type RouteHandler, type ErrorHandler } from "./app/app.js";
+export { App, NotFound, type RouteHandler, type ErrorHandler, type RouteOptions } from "./app/app.js";
 export { Context } from "./app/context.js";
 export type { Conditions, Condition, ConditionFactory } from "./app/conditions.js";
 export type { Settings, KnownSettings } from "./app/settings.js";
@@ -15,6 +15,9 @@ export { Builder } from "./http/builder.js";
 export { HttpError } from "./http/http-error.js";
 export { CookieJar, type CookieOptions } from "./http/cookies.js";
 export type { PathParams } from "./router/params.js";
+export { ValidationError, type RouteSchemas, type ProblemIssue, type ValidationProblem } from "./app/validation.js";
+export type { StandardSchemaV1 } from "./app/standard-schema.js";
+export type { OpenApiDocument, OpenApiInfo, OpenApiOperation, OpenApiSettings } from "./app/openapi.js";
 export type { RouteParams } from "./router/pattern.js";
 export { serve, type ServeOptions, type RunningServer } from "./server/serve.js";
 export { html, raw, SafeHtml } from "./app/html.js";

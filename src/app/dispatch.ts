@@ -202,7 +202,8 @@ export class Dispatch {
     if (outcome instanceof Response) return outcome; // a static file
     if (outcome === "unrouted") {
       const allowed = this.#allowed?.for(path);
-      if (allowed !== undefined && allowed.length > 0 && !allowed.includes(c.req.method)) {
+      const method = c.req.method;
+      if (allowed !== undefined && allowed.length > 0 && (method === "OPTIONS" || !allowed.includes(method))) {
         return this.#refuseMethod(c, path, allowed.join(", "));
       }
       // No route matched: a 404 through the error handlers, without the cost of a throw.

@@ -213,7 +213,7 @@ class DocumentBuilder {
   }
 
   #problemResponse(description: string): Record<string, unknown> {
-    this.#schemas[PROBLEM_SCHEMA] ??= PROBLEM_DOCUMENT_SCHEMA;
+    this.#schemas[PROBLEM_SCHEMA] ??= structuredClone(PROBLEM_DOCUMENT_SCHEMA);
     return { description, content: { [PROBLEM_JSON]: { schema: { $ref: `#/components/schemas/${PROBLEM_SCHEMA}` } } } };
   }
 

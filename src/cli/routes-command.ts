@@ -37,8 +37,13 @@ function describeValue(value: unknown): string {
 function describeConditions(conditions: Record<string, unknown> | undefined): string {
   if (!conditions) return "";
   return Object.entries(conditions)
-    .filter(([, value]) => value !== undefined)
-    .map(([name, value]) => `${name}: ${describeValue(value)}`)
+    .filter(([name, value]) => value !== undefined && name !== "openapi") // openapi: documentation only
+    .map(([name, value]) =>
+      // The schemas themselves are library objects; which parts are validated is what a reader needs.
+      name === "validate" && typeof value === "object"
+        ? `validate: ${Object.keys(value as object).join(" ")}`
+        : `${name}: ${describeValue(value)}`,
+    )
     .join(", ");
 }
 

@@ -14,6 +14,11 @@ export function deriveRequest(original: Request, derived: Request): Request {
   return derived;
 }
 
+/** The request `derived` was made from, if it was. */
+export function originOf(derived: Request): Request | undefined {
+  return origins.get(derived);
+}
+
 /** A WeakMap keyed by request whose lookups follow derived requests back to their origin. */
 export class RequestState<T> {
   readonly #values = new WeakMap<Request, T>();

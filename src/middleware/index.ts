@@ -13,6 +13,19 @@ export {
   type LogFormat,
   type LogOptions,
 } from "./access-log.js";
+export { basicAuth, getBasicAuthUser, type BasicAuthOptions } from "./basic-auth.js";
+export { bearerAuth, getBearerToken, type BearerAuthOptions } from "./bearer-auth.js";
+export { safeEqual } from "./authorization.js";
+export { jwtAuth, getJwtPayload, type JwtAuthOptions, type JwtPayload } from "./jwt-auth.js";
+export {
+  rateLimit,
+  MemoryRateLimitStore,
+  clientKey,
+  type RateLimitOptions,
+  type RateLimitStore,
+  type RateLimitHit,
+} from "./rate-limit.js";
+export { clientAddressOf } from "../http/client-address.js";
 export { compression, negotiate, isCompressible, type CompressionOptions, type Encoding } from "./compression.js";
 export { cookieSession, getSession, findSession, type CookieSessionOptions, type Session } from "./cookie-session.js";
 export { cors, type CorsOptions, type CorsOrigin } from "./cors.js";

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { CLIENT_ADDRESS } from "../http/client-address.js";
 import { lazyPrototype } from "../http/lazy-prototype.js";
 import { REPORTS_RESPONSE_SENT } from "../http/response-sent.js";
 import { createHeaders, rawHeaderValue, realHeaders } from "./node-headers.js";
@@ -219,6 +220,12 @@ const lazyRequestPrototype = lazyPrototype<LazyRequest>(
     arrayBuffer: wholeBodyMethod("arrayBuffer"),
     // frank's adapter tells middleware (the access log) when each response has been sent.
     [REPORTS_RESPONSE_SENT]: { value: true },
+    // ... and the client's address (rate limiting keys on it).
+    [CLIENT_ADDRESS]: {
+      get(this: LazyRequest) {
+        return this[kIncoming].socket.remoteAddress;
+      },
+    },
     [Symbol.for("nodejs.util.inspect.custom")]: {
       value(this: LazyRequest) {
         return { method: this.method, url: this.url, headers: headersOf(this) };
