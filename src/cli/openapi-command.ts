@@ -71,7 +71,8 @@ export async function run(args: string[]): Promise<number> {
   const settings = app.settings?.openapi ?? {};
   const { document, warnings } = openApiDocument(app.routes(), {
     ...settings,
-    info: { ...packageInfo(file), ...settings.info },
+    // The package's name, version and description stand in for an app that names no title of its own.
+    info: settings.info?.title ? settings.info : { ...packageInfo(file), ...settings.info },
   });
   for (const warning of warnings) console.error(`frank openapi: ${warning}`);
 

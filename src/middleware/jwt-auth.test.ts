@@ -99,7 +99,7 @@ describe("jwtAuth with a public key or a key set", () => {
     signer = pair.privateKey;
     publicJwk = { ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "ES256", use: "sig" };
     keys = [publicJwk];
-    server = createServer((req, res) => {
+    server = createServer((_req, res) => {
       fetches++;
       if (!serving) {
         res.writeHead(503).end();
