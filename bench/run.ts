@@ -110,7 +110,7 @@ try {
       const server = await startServer({ ...launch, cpu: serverCpu, port, readyPath });
       const valid = new Set<string>();
       for (const scenario of scenarios.filter((s) => takesPart(target, s))) {
-        const answer = await ask(port, scenario.path, scenario.name === "post-json" ? POST_CHECK_BODY : undefined);
+        const answer = await ask(port, scenario.path, scenario.script ? POST_CHECK_BODY : undefined);
         const problem = scenario.check(answer);
         if (problem)
           wrongAnswers.push({ target: target.name, scenario: scenario.name, problem: `wrong answer: ${problem}` });

@@ -1,8 +1,16 @@
-/** The seven scenarios: what wrk requests and what a correct answer looks like. */
+/** The scenarios: what wrk requests and what a correct answer looks like. */
 import { fileURLToPath } from "node:url";
 import { HELLO, JSON_PAYLOAD } from "../targets/shared.js";
 
-export type ScenarioName = "hello" | "json" | "user" | "post-json" | "static-small" | "static-big" | "missing";
+export type ScenarioName =
+  | "hello"
+  | "json"
+  | "user"
+  | "post-json"
+  | "post-valid"
+  | "static-small"
+  | "static-big"
+  | "missing";
 
 export interface Scenario {
   name: ScenarioName;
@@ -53,6 +61,13 @@ export const SCENARIOS: Scenario[] = [
     path: "/echo",
     script: fileURLToPath(new URL("../wrk/post-json.lua", import.meta.url)),
     check: expectJson(POST_CHECK_BODY),
+  },
+  {
+    // A route with a validated JSON body: each target checks the order with its own validator.
+    name: "post-valid",
+    path: "/orders",
+    script: fileURLToPath(new URL("../wrk/post-order.lua", import.meta.url)),
+    check: expectJson({ order: "check", items: 1 }),
   },
   { name: "static-small", path: "/static/small.txt", check: expectBytes(SMALL_FILE_BYTES) },
   { name: "static-big", path: "/static/big.bin", check: expectBytes(BIG_FILE_BYTES) },

@@ -10,6 +10,7 @@ import {
   STATIC_DIR,
   otherRouteBody,
 } from "./shared.js";
+import { Order, orderSummary } from "./order.js";
 
 const app = express();
 
@@ -28,6 +29,11 @@ app.get("/user/:id", (req, res) => {
 });
 app.post("/echo", express.json(), (req, res) => {
   res.json(req.body);
+});
+app.post("/orders", express.json(), (req, res) => {
+  const parsed = Order.safeParse(req.body);
+  if (parsed.success) res.json(orderSummary(parsed.data));
+  else res.status(422).json({ issues: parsed.error.issues });
 });
 for (const pattern of ROUTES_AFTER_USER)
   app.get(pattern, (_req, res) => {

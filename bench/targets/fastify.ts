@@ -11,6 +11,7 @@ import {
   STATIC_DIR,
   otherRouteBody,
 } from "./shared.js";
+import { ORDER_JSON_SCHEMA } from "./order.js";
 
 const app = Fastify({ logger: false });
 
@@ -19,6 +20,11 @@ app.get("/hello", async () => HELLO);
 app.get("/json", async () => JSON_PAYLOAD);
 app.get<{ Params: { id: string } }>("/user/:id", async (request) => `User ${request.params.id}`);
 app.post("/echo", async (request) => request.body);
+app.post<{ Body: { order: string; items: unknown[] } }>(
+  "/orders",
+  { schema: { body: ORDER_JSON_SCHEMA } },
+  async (request) => ({ order: request.body.order, items: request.body.items.length }),
+);
 for (const pattern of ROUTES_AFTER_USER) app.get(pattern, async () => otherRouteBody(pattern));
 
 await app.register(fastifyStatic, { root: STATIC_DIR, prefix: "/static/" });

@@ -1,5 +1,5 @@
 /** h3 2 served by srvx, with h3's serveStatic over node:fs. */
-import { H3, getRouterParam, readBody, serveStatic } from "h3";
+import { H3, getRouterParam, readBody, readValidatedBody, serveStatic } from "h3";
 import { serve } from "srvx";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ import {
   ROUTES_BEFORE_USER,
   otherRouteBody,
 } from "./shared.js";
+import { Order, orderSummary } from "./order.js";
 
 const app = new H3();
 
@@ -21,6 +22,7 @@ app.get("/hello", () => HELLO);
 app.get("/json", () => JSON_PAYLOAD);
 app.get("/user/:id", (event) => `User ${getRouterParam(event, "id")}`);
 app.post("/echo", (event) => readBody(event));
+app.post("/orders", async (event) => orderSummary(await readValidatedBody(event, Order)));
 for (const pattern of ROUTES_AFTER_USER) app.get(pattern, () => otherRouteBody(pattern));
 app.use("/static/**", (event) =>
   serveStatic(event, {

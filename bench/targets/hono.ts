@@ -1,5 +1,6 @@
 /** Hono 4 on @hono/node-server, with its Node serveStatic. */
 import { Hono } from "hono";
+import { zValidator } from "@hono/zod-validator";
 import { serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import {
@@ -12,6 +13,7 @@ import {
   ROUTES_BEFORE_USER,
   otherRouteBody,
 } from "./shared.js";
+import { Order, orderSummary } from "./order.js";
 
 const app = new Hono();
 
@@ -20,6 +22,7 @@ app.get("/hello", (c) => c.text(HELLO));
 app.get("/json", (c) => c.json(JSON_PAYLOAD));
 app.get("/user/:id", (c) => c.text(`User ${c.req.param("id")}`));
 app.post("/echo", async (c) => c.json(await c.req.json()));
+app.post("/orders", zValidator("json", Order), (c) => c.json(orderSummary(c.req.valid("json"))));
 for (const pattern of ROUTES_AFTER_USER) app.get(pattern, (c) => c.text(otherRouteBody(pattern)));
 app.use("/static/*", serveStatic({ root: PUBLIC_DIR }));
 

@@ -15,6 +15,7 @@ import {
   STATIC_DIR,
   otherRouteBody,
 } from "./shared.js";
+import { Order, orderSummary } from "./order.js";
 
 type Route = (req: IncomingMessage, res: ServerResponse, segments: string[]) => void;
 
@@ -65,6 +66,23 @@ function echoJson(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
+function validOrder(req: IncomingMessage, res: ServerResponse): void {
+  const chunks: Buffer[] = [];
+  req.on("data", (chunk: Buffer) => chunks.push(chunk));
+  req.on("end", () => {
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    } catch {
+      send(res, 400, "text/plain; charset=utf-8", "Bad JSON");
+      return;
+    }
+    const parsed = Order.safeParse(body);
+    if (parsed.success) send(res, 200, "application/json", JSON.stringify(orderSummary(parsed.data)));
+    else send(res, 422, "application/json", JSON.stringify({ issues: parsed.error.issues }));
+  });
+}
+
 // Routes keyed by method, first segment and segment count, which is enough for this table.
 const routes = new Map<string, Route>();
 const add = (method: string, pattern: string, route: Route) => {
@@ -79,6 +97,7 @@ add("GET", "/user/:id", (_q, res, s) =>
   send(res, 200, "text/plain; charset=utf-8", `User ${decodeURIComponent(s[1]!)}`),
 );
 add("POST", "/echo", echoJson);
+add("POST", "/orders", validOrder);
 for (const pattern of ROUTES_AFTER_USER)
   add("GET", pattern, (_q, res) => send(res, 200, "text/plain", otherRouteBody(pattern)));
 
