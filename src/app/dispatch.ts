@@ -72,12 +72,8 @@ export class Dispatch {
     const settings = app.settings;
     this.#router = new Router<RouteEntry>({ strictPaths: settings.strictPaths });
     for (const route of def.routes) this.#router.add(route.method, route.pattern, route);
-    this.#allowed = settings.methodNotAllowed
-      ? new AllowedMethods(
-          this.#router,
-          def.routes.map((route) => route.method),
-        )
-      : undefined;
+    const methods = def.routes.map((route) => route.method);
+    this.#allowed = settings.methodNotAllowed ? new AllowedMethods(this.#router, methods) : undefined;
 
     const folder = staticFolderOf(settings);
     this.#staticFiles = folder
