@@ -20,6 +20,8 @@ export type ErrorKey = AnyErrorClass | number | readonly [number, number];
 export interface RouteEntry {
   method: string;
   pattern: string | RegExp;
+  /** The pattern as text, as metrics and traces name the route (`/hello/:name`). */
+  label: string;
   conditions: Condition[];
   conditionSource: Conditions | undefined;
   handler: RouteHandler<any, any>;

@@ -16,6 +16,7 @@ import { compose } from "../http/compose.js";
 import { escapeHtml } from "../http/escape-html.js";
 import { HttpError, statusText } from "../http/http-error.js";
 import { splitRequestUrl } from "../http/request-path.js";
+import { recordRoute } from "../http/route-record.js";
 import type { Handler } from "../http/types.js";
 import { cookieSession } from "../middleware/cookie-session.js";
 import { hostAuthorization } from "../middleware/host-authorization.js";
@@ -300,6 +301,7 @@ export class Dispatch {
     matches: Iterator<RouteMatch<RouteEntry>>,
     baseParams: Record<string, unknown> | undefined,
   ): MaybePromise<Outcome> {
+    recordRoute(c.req, route.label);
     let result: unknown;
     try {
       result = route.validation === undefined ? route.handler(c) : validThenHandle(route, c);

@@ -7,6 +7,7 @@ export const LIFECYCLE_OPTIONS = {
   "keep-alive-timeout": { type: "string" },
   "max-body-size": { type: "string" },
   "access-log": { type: "string" },
+  metrics: { type: "string" },
 } as const;
 
 export function lifecycleFlags(values: {
@@ -15,6 +16,7 @@ export function lifecycleFlags(values: {
   "keep-alive-timeout"?: string;
   "max-body-size"?: string;
   "access-log"?: string;
+  metrics?: string;
 }): LifecycleFlags {
   return {
     shutdownDelay: values["shutdown-delay"],
@@ -22,6 +24,7 @@ export function lifecycleFlags(values: {
     keepAliveTimeout: values["keep-alive-timeout"],
     maxBodySize: values["max-body-size"],
     accessLog: values["access-log"],
+    metrics: values.metrics,
   };
 }
 
@@ -48,6 +51,7 @@ export function lifecycleRows(lifecycle: LifecycleConfig): [string, string, stri
     ["max body size", formatBytes(lifecycle.maxBodyBytes.value), lifecycle.maxBodyBytes.source],
     ["liveness probe", path(lifecycle.livenessPath.value), lifecycle.livenessPath.source],
     ["readiness probe", path(lifecycle.readinessPath.value), lifecycle.readinessPath.source],
+    ["metrics", path(lifecycle.metricsPath.value), lifecycle.metricsPath.source],
     ["access log", lifecycle.accessLog.value, lifecycle.accessLog.source],
     ["log probes", lifecycle.logProbes.value ? "yes" : "no", lifecycle.logProbes.source],
   ];
@@ -69,6 +73,8 @@ export function lifecycleHelp(lifecycle: LifecycleConfig | undefined, problem: s
     `${indent}larger request bodies get 413 (e.g. 512kb, 10mb); ${now((c) => formatBytes(c.maxBodyBytes.value))}`,
     "      --access-log FORMAT",
     `${indent}dev, json or off; ${now((c) => `${c.accessLog.value} (${c.accessLog.source})`)}`,
+    "      --metrics PATH",
+    `${indent}where Prometheus scrapes, or off; ${now((c) => `${c.metricsPath.value === false ? "off" : c.metricsPath.value} (${c.metricsPath.source})`)}`,
     `${indent}(each also as FRANK_SHUTDOWN_DELAY... and app setting shutdownDelay...;`,
     `${indent}frank config lists them all with their sources)`,
   ];

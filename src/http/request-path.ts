@@ -18,3 +18,10 @@ export function pathStart(url: string): number {
   const start = url.indexOf("/", authority < 0 ? 0 : authority + 2);
   return start < 0 ? url.length : start;
 }
+
+/** Is the path of `url` (starting at `start`, see pathStart) exactly `path`? A query string may follow. */
+export function pathIs(url: string, start: number, path: string): boolean {
+  if (!url.startsWith(path, start)) return false;
+  const after = start + path.length;
+  return after === url.length || url.charCodeAt(after) === 63 /* "?" */;
+}

@@ -19,6 +19,13 @@ export function originOf(derived: Request): Request | undefined {
   return origins.get(derived);
 }
 
+/** The request a (possibly derived) request stands for: the one the server made. */
+export function originalRequest(req: Request): Request {
+  let current = req;
+  for (let origin = origins.get(current); origin !== undefined; origin = origins.get(current)) current = origin;
+  return current;
+}
+
 /** A WeakMap keyed by request whose lookups follow derived requests back to their origin. */
 export class RequestState<T> {
   readonly #values = new WeakMap<Request, T>();

@@ -2,7 +2,7 @@
 // HorizontalPodAutoscaler) that agree with the launcher's rules, so that the path
 // Ingress -> Service -> pod -> frank has no Bad Gateway in it by construction.
 import type { JsonObject } from "./json-access.js";
-import { GENERATED_GRACE_PERIOD_SECONDS, LIVENESS_PATH, READINESS_PATH } from "./lifecycle-defaults.js";
+import { GENERATED_GRACE_PERIOD_SECONDS, LIVENESS_PATH, METRICS_PATH, READINESS_PATH } from "./lifecycle-defaults.js";
 
 /**
  * The container port. Above 1024 because the container runs as a non-root user with every
@@ -109,7 +109,15 @@ function deployment(settings: Settings): JsonObject {
       // A new pod is ready before an old one goes: no moment without endpoints.
       strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
-        metadata: { labels: labels(settings) },
+        metadata: {
+          labels: labels(settings),
+          // What Prometheus' usual pod discovery (kubernetes_sd_configs, role pod) keeps and where it scrapes.
+          annotations: {
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": String(settings.port),
+            "prometheus.io/path": METRICS_PATH,
+          },
+        },
         spec: {
           // Service links put <NAME>_PORT=tcp://… variables in the environment; frank needs none.
           enableServiceLinks: false,

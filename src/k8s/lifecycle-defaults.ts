@@ -2,6 +2,7 @@
 // only part of server/ that k8s/ reads), so the generator and the grace-period check follow them.
 import { DEFAULT_LIVENESS_PATH, DEFAULT_READINESS_PATH } from "../server/health.js";
 import { DEFAULT_DRAIN_TIMEOUT_MS, KUBERNETES_SHUTDOWN_DELAY_MS } from "../server/lifecycle-config.js";
+import { DEFAULT_METRICS_PATH } from "../server/metrics-endpoint.js";
 
 /** Seconds frank keeps serving after SIGTERM (readiness already off) in Kubernetes. */
 export const SHUTDOWN_DELAY_SECONDS = KUBERNETES_SHUTDOWN_DELAY_MS / 1000;
@@ -21,3 +22,6 @@ export const KUBERNETES_DEFAULT_GRACE_PERIOD_SECONDS = 30;
 /** Health endpoints answered by frank's server layer. */
 export const LIVENESS_PATH = DEFAULT_LIVENESS_PATH;
 export const READINESS_PATH = DEFAULT_READINESS_PATH;
+
+/** Where frank serves Prometheus metrics, on the app's own port. */
+export const METRICS_PATH = DEFAULT_METRICS_PATH;

@@ -4,6 +4,7 @@ import type { Middleware } from "../http/types.js";
 import { splitRequestUrl } from "../http/request-path.js";
 import { HttpError } from "../http/http-error.js";
 import { serverReportsSent, whenResponseSent } from "../http/response-sent.js";
+import { traceIdsOf } from "../http/trace-ids.js";
 import { getRequestId, requestId, type RequestIdOptions } from "./request-id.js";
 
 /** `dev`: one readable line per request. `json`: one JSON object per line, for log collectors. */
@@ -37,6 +38,10 @@ export interface AccessEntry {
   remoteAddress?: string;
   userAgent?: string;
   requestId?: string;
+  /** The trace the request belongs to (a tracer's span, else the incoming `traceparent`). */
+  traceId?: string;
+  /** The request's own span, when a tracer made one. */
+  spanId?: string;
 }
 
 function defaultFormat(): LogFormat {
@@ -121,7 +126,7 @@ export function formatDevLine(entry: AccessEntry, color: boolean): string {
   return `${entry.method} ${entry.path} ${status} ${color ? COLORS.dim + rest + COLORS.reset : rest}`;
 }
 
-/** One JSON object: time, level, method, path, status, duration_ms, bytes, remote_addr, user_agent, request_id. */
+/** One JSON object: time, level, method, path, status, duration_ms, bytes, remote_addr, user_agent, request_id, trace_id, span_id. */
 export function formatJsonLine(entry: AccessEntry, time: Date): string {
   return JSON.stringify({
     time: time.toISOString(),
@@ -134,6 +139,8 @@ export function formatJsonLine(entry: AccessEntry, time: Date): string {
     remote_addr: entry.remoteAddress,
     user_agent: entry.userAgent,
     request_id: entry.requestId,
+    trace_id: entry.traceId,
+    span_id: entry.spanId,
     aborted: entry.aborted || undefined,
   });
 }
@@ -193,6 +200,7 @@ export function accessLog(options: AccessLogOptions = {}): Middleware {
   const withId = requestId(options.requestId);
 
   const logLine = (req: Request, status: number, started: number, bytes: number, aborted: boolean) => {
+    const trace = traceIdsOf(req);
     const entry: AccessEntry = {
       method: req.method,
       path: splitRequestUrl(req.url).path,
@@ -203,6 +211,8 @@ export function accessLog(options: AccessLogOptions = {}): Middleware {
       remoteAddress: remoteAddress?.(req),
       userAgent: req.headers.get("user-agent") ?? undefined,
       requestId: getRequestId(req),
+      traceId: trace?.traceId,
+      spanId: trace?.spanId,
     };
     write(format === "json" ? formatJsonLine(entry, new Date()) : formatDevLine(entry, color));
   };
@@ -254,6 +264,7 @@ export function errorLog(options: LogOptions = {}): (error: unknown, req?: Reque
     const stack = error instanceof Error ? (error.stack ?? String(error)) : String(error);
     const path = req ? splitRequestUrl(req.url).path : undefined;
     const id = req ? getRequestId(req) : undefined;
+    const trace = req ? traceIdsOf(req) : undefined;
     if (format === "json") {
       write(
         JSON.stringify({
@@ -262,6 +273,8 @@ export function errorLog(options: LogOptions = {}): (error: unknown, req?: Reque
           method: req?.method,
           path,
           request_id: id,
+          trace_id: trace?.traceId,
+          span_id: trace?.spanId,
           message: error instanceof Error ? error.message : String(error),
           stack,
         }),

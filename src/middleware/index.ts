@@ -46,6 +46,9 @@ export {
   type HstsOptions,
 } from "./protection.js";
 export { requestId, getRequestId, type RequestIdOptions } from "./request-id.js";
+export { requestLogFields, type RequestLogFields } from "./log-fields.js";
+export { traceIdsOf, recordTraceIds, type TraceIds } from "../http/trace-ids.js";
+export { recordRoute, routeOf } from "../http/route-record.js";
 export { deriveRequest } from "../http/request-state.js";
 export {
   showExceptions,

@@ -1,4 +1,4 @@
-import { pathStart } from "../http/request-path.js";
+import { pathIs, pathStart } from "../http/request-path.js";
 import type { Handler } from "../http/types.js";
 
 /** Paths of the probes; `false` turns one off (the app then gets that path). */
@@ -18,13 +18,6 @@ const PROBE_HEADERS = { "content-type": "text/plain;charset=utf-8", "cache-contr
 
 function probeAnswer(status: number, text: string): Response {
   return new Response(text + "\n", { status, headers: PROBE_HEADERS });
-}
-
-/** Does the URL's path equal `path` exactly (a query string may follow)? */
-function pathIs(url: string, start: number, path: string): boolean {
-  if (!url.startsWith(path, start)) return false;
-  const after = start + path.length;
-  return after === url.length || url.charCodeAt(after) === 63 /* "?" */;
 }
 
 /**

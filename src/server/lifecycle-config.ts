@@ -1,6 +1,7 @@
 import { ConfigError } from "./config-error.js";
 import type { Sourced } from "./config.js";
 import { DEFAULT_LIVENESS_PATH, DEFAULT_READINESS_PATH } from "./health.js";
+import { DEFAULT_METRICS_PATH } from "./metrics-endpoint.js";
 import {
   DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
@@ -28,6 +29,8 @@ export interface LifecycleConfig {
   /** `false`: that probe is off and the path belongs to the app. */
   livenessPath: Sourced<string | false>;
   readinessPath: Sourced<string | false>;
+  /** Where Prometheus scrapes this process; `false`: no metrics are kept, the path belongs to the app. */
+  metricsPath: Sourced<string | false>;
   accessLog: Sourced<AccessLogFormat>;
   /** Write probe requests to the access log too. */
   logProbes: Sourced<boolean>;
@@ -39,6 +42,7 @@ export interface LifecycleFlags {
   keepAliveTimeout?: string | number;
   maxBodySize?: string | number;
   accessLog?: string;
+  metrics?: string;
 }
 
 interface Context {
@@ -114,15 +118,33 @@ export function parseSize(raw: unknown, source: string): number {
   return Math.floor(Number(match[1]) * unit);
 }
 
-/** A path such as /livez, or off (false, "off", "false", "0", "none") to turn the probe off. */
-function parseProbePath(raw: unknown, source: string): string | false {
-  if (raw === false) return false;
-  const text = String(raw).trim();
-  if (/^(off|false|0|none)$/i.test(text)) return false;
-  if (!text.startsWith("/") || /[\s?#]/.test(text)) {
-    throw new ConfigError(`${source} is "${text}", which is not a path (such as /livez) or off`);
+/** A path such as /livez, or off (false, "off", "false", "0", "none") to turn the endpoint off. */
+function pathParser(example: string) {
+  return (raw: unknown, source: string): string | false => {
+    if (raw === false) return false;
+    const text = String(raw).trim();
+    if (/^(off|false|0|none)$/i.test(text)) return false;
+    if (!text.startsWith("/") || /[\s?#]/.test(text)) {
+      throw new ConfigError(`${source} is "${text}", which is not a path (such as ${example}) or off`);
+    }
+    return text;
+  };
+}
+const parseProbePath = pathParser("/livez");
+
+/** The server answers each of its paths itself: two of them on one path would hide one. */
+function checkDistinctPaths(paths: [string, Sourced<string | false>][]): void {
+  const seen: [string, Sourced<string | false>][] = [];
+  for (const [name, path] of paths) {
+    if (path.value === false) continue;
+    const clash = seen.find(([, other]) => other.value === path.value);
+    if (clash) {
+      throw new ConfigError(
+        `${path.source} puts the ${name} on ${path.value}, where the ${clash[0]} already is (${clash[1].source}); give it a path of its own`,
+      );
+    }
+    seen.push([name, path]);
   }
-  return text;
 }
 
 /** dev, json or off; plain "on" picks the format of the environment. */
@@ -199,6 +221,33 @@ export function resolveLifecycle(
       ? { value: headersTimeoutMs.value, source: `${requestTimeout.source}, raised to the headers timeout` }
       : requestTimeout;
 
+  const livenessPath = pick(
+    context,
+    { variable: "FRANK_LIVENESS_PATH", setting: "livenessPath", parse: parseProbePath },
+    () => ({
+      value: DEFAULT_LIVENESS_PATH,
+      source: "default",
+    }),
+  );
+  const readinessPath = pick(
+    context,
+    { variable: "FRANK_READINESS_PATH", setting: "readinessPath", parse: parseProbePath },
+    () => ({
+      value: DEFAULT_READINESS_PATH,
+      source: "default",
+    }),
+  );
+  const metricsPath = pick(
+    context,
+    { flag: "metrics", variable: "FRANK_METRICS_PATH", setting: "metricsPath", parse: pathParser("/metrics") },
+    () => ({ value: DEFAULT_METRICS_PATH, source: "default" }),
+  );
+  checkDistinctPaths([
+    ["liveness probe", livenessPath],
+    ["readiness probe", readinessPath],
+    ["metrics endpoint", metricsPath],
+  ]);
+
   return {
     shutdownDelayMs: pick(
       context,
@@ -235,22 +284,9 @@ export function resolveLifecycle(
         source: "default",
       }),
     ),
-    livenessPath: pick(
-      context,
-      { variable: "FRANK_LIVENESS_PATH", setting: "livenessPath", parse: parseProbePath },
-      () => ({
-        value: DEFAULT_LIVENESS_PATH,
-        source: "default",
-      }),
-    ),
-    readinessPath: pick(
-      context,
-      { variable: "FRANK_READINESS_PATH", setting: "readinessPath", parse: parseProbePath },
-      () => ({
-        value: DEFAULT_READINESS_PATH,
-        source: "default",
-      }),
-    ),
+    livenessPath,
+    readinessPath,
+    metricsPath,
     accessLog: pick(
       context,
       {

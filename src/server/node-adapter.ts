@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Handler } from "../http/types.js";
 import { HttpError, statusText } from "../http/http-error.js";
 import { responseSent } from "../http/response-sent.js";
+import { exchangeEnded } from "./exchange-end.js";
 import { createRequest } from "./node-request.js";
 import { requestUrl } from "./request-url.js";
 import { writeResponse } from "./write-response.js";
@@ -56,9 +57,12 @@ export function toNodeListener(
   function fail(res: ServerResponse, request: Request, error: unknown): void {
     const { status, message } = errorStatus(error);
     if (status >= 500 || res.headersSent) onError(error, request);
-    if (res.headersSent)
+    const cut = res.headersSent;
+    const sentStatus = cut ? res.statusCode : status;
+    if (cut)
       res.destroy(); // the client must see a cut-off body, not a clean end
     else if (!res.destroyed) sendPlain(res, status, message);
+    exchangeEnded(request, sentStatus, cut || !res.writableEnded, error);
   }
 
   function respond(res: ServerResponse, request: Request, response: unknown): void {
@@ -74,13 +78,19 @@ export function toNodeListener(
       return;
     }
     // A whole body was written at once (a number); a streamed one reports when it is done.
-    if (typeof written === "number") responseSent(response, written, !res.writableEnded);
+    if (typeof written === "number") sent(res, request, response, written);
     else {
       written.then(
-        (bytes) => responseSent(response, bytes, !res.writableEnded),
+        (bytes) => sent(res, request, response, bytes),
         (error) => writeFailed(res, request, response, error),
       );
     }
+  }
+
+  function sent(res: ServerResponse, request: Request, response: Response, bytes: number): void {
+    const aborted = !res.writableEnded;
+    responseSent(response, bytes, aborted);
+    exchangeEnded(request, response.status, aborted);
   }
 
   /** Writing failed (an invalid header, a body stream that errored): the response is abandoned. */

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { CLIENT_ADDRESS } from "../http/client-address.js";
 import { lazyPrototype } from "../http/lazy-prototype.js";
 import { REPORTS_RESPONSE_SENT } from "../http/response-sent.js";
+import { MATCHED_ROUTE } from "../http/route-record.js";
+import { initExchangeFields } from "./exchange-end.js";
 import { createHeaders, rawHeaderValue, realHeaders } from "./node-headers.js";
 
 /**
@@ -245,7 +247,15 @@ export function createRequest(incoming: IncomingMessage, url: string, response: 
   lazy[kController] = undefined;
   lazy[kReal] = undefined;
   lazy[kBodyRead] = false;
+  // Set later by the App and the observers; present from the start, every request has one shape.
+  (lazy as Request & { [MATCHED_ROUTE]?: string })[MATCHED_ROUTE] = undefined;
+  initExchangeFields(lazy);
   return lazy;
+}
+
+/** The Node request behind a request made by this adapter (else undefined). */
+export function incomingOf(request: Request): IncomingMessage | undefined {
+  return (request as Partial<LazyRequest>)[kIncoming];
 }
 
 /** The address of the client's socket, for requests made by this adapter (else undefined). */

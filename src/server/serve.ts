@@ -7,7 +7,10 @@ import { limitsOf, type LifecycleConfig } from "./lifecycle-config.js";
 import { explainClientErrors, limitRequestBody, serverOptions } from "./limits.js";
 import { LISTEN_HINT_VARIABLE } from "../http/listen-hint.js";
 import { listenAll, type BoundAddress } from "./listen.js";
+import { ServerMetrics } from "./metrics.js";
+import { withMetricsEndpoint } from "./metrics-endpoint.js";
 import { toNodeListener, type NodeListenerOptions } from "./node-adapter.js";
+import { observeRequests } from "./request-observer.js";
 import { GracefulShutdown } from "./shutdown.js";
 import { exitOnSignals } from "./signals.js";
 import { isWorkerProcess, onShutdownFromPrimary, reportToPrimary, startWorkers } from "./workers.js";
@@ -38,6 +41,8 @@ export interface ServeOptions extends NodeListenerOptions {
   maxBodySize?: number | string;
   /** "dev", "json" or "off"; default by environment (off in test). Written only when `logging` is given. */
   accessLog?: string;
+  /** Where Prometheus scrapes (default /metrics), or "off". */
+  metrics?: string;
   /** Makes the access and error logs for a format (the launcher passes frank's middleware). */
   logging?: (format: "dev" | "json") => ServeLogging;
   /** Run the shutdown sequence on SIGINT/SIGTERM, then exit. Default true. */
@@ -90,25 +95,36 @@ function localUrlFor(bound: BoundAddress): string {
 }
 
 /**
- * The handler as served: probes answered first (so they are not in the access log unless
- * asked), then the access log, then the body size limit, then the app.
+ * The handler as served: probes and /metrics answered first (so they are neither in the
+ * access log, unless asked, nor in the metrics and traces), then the request observer (metrics
+ * and the `frank.request` channel), then the access log, then the body size limit, then the app.
  */
 function servedHandler(
   app: Servable,
   lifecycle: LifecycleConfig,
   shutdown: GracefulShutdown,
   logging: ServeLogging | undefined,
+  metrics: ServerMetrics | undefined,
 ): Handler {
   const limited = limitRequestBody(toHandler(app), lifecycle.maxBodyBytes.value);
-  const withProbes = (handler: Handler) =>
-    withHealthChecks(handler, {
+  const metricsPath = lifecycle.metricsPath.value;
+  const serverPaths = (handler: Handler) => {
+    const withMetrics =
+      metrics === undefined || metricsPath === false
+        ? handler
+        : withMetricsEndpoint(handler, metricsPath, () => metrics.render());
+    return withHealthChecks(withMetrics, {
       livenessPath: lifecycle.livenessPath.value,
       readinessPath: lifecycle.readinessPath.value,
       isReady: () => shutdown.ready,
     });
+  };
+  const observed = (handler: Handler) => observeRequests(handler, metrics?.http);
   const accessLog = lifecycle.accessLog.value === "off" ? undefined : logging?.accessLog;
-  if (!accessLog) return withProbes(limited);
-  return lifecycle.logProbes.value ? accessLog(withProbes(limited)) : withProbes(accessLog(limited));
+  if (!accessLog) return serverPaths(observed(limited));
+  return lifecycle.logProbes.value
+    ? accessLog(serverPaths(observed(limited)))
+    : serverPaths(observed(accessLog(limited)));
 }
 
 /**
@@ -130,6 +146,7 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
       keepAliveTimeout: options.keepAliveTimeout,
       maxBodySize: options.maxBodySize,
       accessLog: options.accessLog,
+      metrics: options.metrics,
     },
     appSettings: settingsOf(app),
     env: options.processEnv,
@@ -165,7 +182,11 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
           ? "dev"
           : "json";
     const logging = options.logging?.(logFormat);
-    const listener = toNodeListener(servedHandler(app, lifecycle, shutdown, logging), {
+    const metrics = lifecycle.metricsPath.value === false ? undefined : new ServerMetrics(() => shutdown.phase);
+    shutdown.on("phase", (phase) => {
+      if (phase === "stopped") metrics?.process.stop();
+    });
+    const listener = toNodeListener(servedHandler(app, lifecycle, shutdown, logging, metrics), {
       ...options,
       onError: options.onError ?? logging?.logError,
     });

@@ -6,7 +6,8 @@ import type { Socket } from "node:net";
  * serving → delaying (readiness off, still serving) → draining (listener closed, in-flight
  * requests finishing) → stopped (every connection closed, stop hooks run).
  */
-export type ShutdownPhase = "serving" | "delaying" | "draining" | "stopped";
+export const SHUTDOWN_PHASES = ["serving", "delaying", "draining", "stopped"] as const;
+export type ShutdownPhase = (typeof SHUTDOWN_PHASES)[number];
 
 export interface ShutdownOptions {
   /** How long to keep serving after readiness turns off, so endpoints and proxies stop sending. */
