@@ -48,13 +48,17 @@ const headerGetter: TextMapGetter<Headers> = {
   get: (headers, key) => headers.get(key) ?? undefined,
 };
 
-/** `host:port`, `[v6]:port` or `host` from a Host header. */
-function hostAndPort(host: string | null): { address?: string; port?: number } {
+/** The name (brackets taken off an IPv6 literal) and port of a Host header; no regular expression. */
+export function hostAndPort(host: string | null): { address?: string; port?: number } {
   if (!host) return {};
-  const match = /^(\[[^\]]*\]|[^:]*)(?::(\d{1,5}))?$/.exec(host);
-  if (!match) return {};
-  const address = match[1].startsWith("[") ? match[1].slice(1, -1) : match[1];
-  return { address, port: match[2] === undefined ? undefined : Number(match[2]) };
+  const close = host.startsWith("[") ? host.indexOf("]") : -1;
+  const colon = host.indexOf(":", close + 1);
+  const name = colon === -1 ? host : host.slice(0, colon);
+  const address = close > 0 ? host.slice(1, close) : name;
+  const digits = colon === -1 ? "" : host.slice(colon + 1);
+  let port: number | undefined;
+  if (digits.length > 0 && digits.length <= 5 && [...digits].every((c) => c >= "0" && c <= "9")) port = Number(digits);
+  return { address: address || undefined, port };
 }
 
 function spanName(method: string, route: string | undefined): string {
