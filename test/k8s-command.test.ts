@@ -95,6 +95,12 @@ describe("frank k8s", () => {
       ],
     );
     assert.ok(pod.terminationGracePeriodSeconds > MINIMUM_GRACE_PERIOD_SECONDS);
+    // Prometheus' pod discovery scrapes frank's /metrics on the container port.
+    assert.deepEqual(deployment.spec.template.metadata.annotations, {
+      "prometheus.io/scrape": "true",
+      "prometheus.io/port": String(container.ports[0].containerPort),
+      "prometheus.io/path": "/metrics",
+    });
     assert.equal(pod.enableServiceLinks, false);
     assert.deepEqual(container.securityContext, {
       allowPrivilegeEscalation: false,

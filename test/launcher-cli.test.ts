@@ -382,6 +382,7 @@ test("frank config prints every value with its source, as a table or JSON", () =
   assert.match(table.stdout, /^port\s+8080\s+PORT$/m);
   assert.match(table.stdout, /^host\s+(::|0\.0\.0\.0) \(all\)\s+environment is production$/m);
   assert.match(table.stdout, /^container\s+no\s+FRANK_CONTAINER=0$/m);
+  assert.match(table.stdout, /^metrics\s+\/metrics\s+default$/m);
 
   const json = JSON.parse(frankOnce(["config", "--json", "-p", "1234"], { cwd: join(FIXTURES, "plain") }).stdout);
   assert.deepEqual(json.port, { value: 1234, source: "--port" });

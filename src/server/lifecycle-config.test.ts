@@ -84,6 +84,46 @@ test("probe paths are settings and can be turned off", () => {
   assert.throws(() => resolveLifecycle({}, { FRANK_LIVENESS_PATH: "livez" }, {}, outside), /not a path/);
 });
 
+test("/metrics is on by default in every environment; flag, variable or setting move it or turn it off", () => {
+  for (const environment of ["development", "test", "production"]) {
+    assert.deepEqual(resolveLifecycle({}, {}, {}, { kubernetes: false, environment }).metricsPath, {
+      value: "/metrics",
+      source: "default",
+    });
+  }
+  assert.deepEqual(resolveLifecycle({ metrics: "off" }, {}, {}, outside).metricsPath, {
+    value: false,
+    source: "--metrics",
+  });
+  assert.deepEqual(resolveLifecycle({}, { FRANK_METRICS_PATH: "/internal/metrics" }, {}, outside).metricsPath, {
+    value: "/internal/metrics",
+    source: "FRANK_METRICS_PATH",
+  });
+  assert.equal(resolveLifecycle({}, {}, { metricsPath: false }, outside).metricsPath.value, false);
+  assert.throws(
+    () => resolveLifecycle({ metrics: "metrics" }, {}, {}, outside),
+    /--metrics is "metrics", which is not a path \(such as \/metrics\) or off/,
+  );
+});
+
+test("two of the server's own endpoints on one path is a configuration error, not a hidden probe", () => {
+  assert.throws(
+    () => resolveLifecycle({ metrics: "/livez" }, {}, {}, outside),
+    (error: Error) =>
+      error instanceof ConfigError &&
+      error.message ===
+        "--metrics puts the metrics endpoint on /livez, where the liveness probe already is (default); give it a path of its own",
+  );
+  assert.throws(
+    () => resolveLifecycle({}, { FRANK_READINESS_PATH: "/livez" }, {}, outside),
+    /readiness probe on \/livez/,
+  );
+  assert.equal(
+    resolveLifecycle({ metrics: "/livez" }, { FRANK_LIVENESS_PATH: "off" }, {}, outside).metricsPath.value,
+    "/livez",
+  );
+});
+
 test("the access log follows the environment unless told: dev in development, off in test, JSON elsewhere", () => {
   assert.equal(resolveLifecycle({}, {}, {}, { kubernetes: false, environment: "development" }).accessLog.value, "dev");
   assert.equal(resolveLifecycle({}, {}, {}, { kubernetes: false, environment: "test" }).accessLog.value, "off");
