@@ -226,3 +226,20 @@ test("a real Prometheus server scrapes frank: target up, no scrape error, the sa
   assert.equal(await value('http_request_duration_seconds_count{route="/hello/:name"}'), 3);
   assert.ok((await value("process_resident_memory_bytes")) > 0);
 });
+
+test("with -w 2 every scrape answers for both workers: requests summed, process metrics per worker", {
+  skip,
+}, async (t) => {
+  const frank = await startFrankProcess(t, ["-E", "production", "-q", "--access-log", "off", "-w", "2", APP]);
+  for (let i = 0; i < 10; i++) assert.equal(await send(`${frank.url}/hello/w${i}`), 200);
+  // Whichever worker a scrape reaches, it reports all ten requests.
+  for (let scrapeNumber = 0; scrapeNumber < 4; scrapeNumber++) {
+    const { answer, samples } = await scrape(frank.url);
+    const checked = promtoolProblems(answer.body);
+    assert.ok(checked.ok, `promtool check metrics:\n${checked.problems}`);
+    assert.equal(sampleValue(samples, "http_requests_total", { route: "/hello/:name" }), 10);
+    const workers = samples.filter((s) => s.name === "process_start_time_seconds").map((s) => s.labels.worker);
+    assert.equal(new Set(workers).size, 2, `one start time per worker: ${workers}`);
+    assert.equal(samples.filter((s) => s.name === "frank_shutdown_phase" && s.labels.phase === "serving").length, 2);
+  }
+});

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { NGINX, nginxConfig, nginxMissing } from "./nginx.js";
+import { observabilityTargets } from "./observability-targets.js";
 import { STATIC_SCENARIOS, type ScenarioName } from "./scenarios.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -53,20 +54,35 @@ export function frankMissing(): string | undefined {
   return undefined;
 }
 
+const FRANK: Target = {
+  name: "frank",
+  node: true,
+  unavailable: frankMissing,
+  launch: (port) => ({
+    command: process.execPath,
+    // No access log and no metrics: none of the peers logs or counts requests by default either.
+    args: [
+      FRANK_BIN,
+      FRANK_APP,
+      "-p",
+      String(port),
+      "-E",
+      "production",
+      "-q",
+      "--access-log",
+      "off",
+      "--metrics",
+      "off",
+    ],
+    // Production binds every interface by default; the benchmark stays on loopback.
+    env: { HOST: "127.0.0.1" },
+  }),
+};
+
 export const TARGETS: Target[] = [
   nodeTarget("node:http", "node-http.ts"),
-  {
-    name: "frank",
-    node: true,
-    unavailable: frankMissing,
-    launch: (port) => ({
-      command: process.execPath,
-      // No access log: none of the peers logs requests by default either.
-      args: [FRANK_BIN, FRANK_APP, "-p", String(port), "-E", "production", "-q", "--access-log", "off"],
-      // Production binds every interface by default; the benchmark stays on loopback.
-      env: { HOST: "127.0.0.1" },
-    }),
-  },
+  FRANK,
+  ...observabilityTargets(FRANK),
   nodeTarget("fastify", "fastify.ts"),
   nodeTarget("hono", "hono.ts"),
   nodeTarget("h3", "h3.ts"),

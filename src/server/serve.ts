@@ -7,6 +7,7 @@ import { limitsOf, type LifecycleConfig } from "./lifecycle-config.js";
 import { explainClientErrors, limitRequestBody, serverOptions } from "./limits.js";
 import { LISTEN_HINT_VARIABLE } from "../http/listen-hint.js";
 import { listenAll, type BoundAddress } from "./listen.js";
+import { clusterRender, gatherMetricsForWorkers } from "./cluster-metrics.js";
 import { ServerMetrics } from "./metrics.js";
 import { withMetricsEndpoint } from "./metrics-endpoint.js";
 import { toNodeListener, type NodeListenerOptions } from "./node-adapter.js";
@@ -105,14 +106,13 @@ function servedHandler(
   shutdown: GracefulShutdown,
   logging: ServeLogging | undefined,
   metrics: ServerMetrics | undefined,
+  render: (() => Promise<string>) | undefined,
 ): Handler {
   const limited = limitRequestBody(toHandler(app), lifecycle.maxBodyBytes.value);
   const metricsPath = lifecycle.metricsPath.value;
   const serverPaths = (handler: Handler) => {
     const withMetrics =
-      metrics === undefined || metricsPath === false
-        ? handler
-        : withMetricsEndpoint(handler, metricsPath, () => metrics.render());
+      render === undefined || metricsPath === false ? handler : withMetricsEndpoint(handler, metricsPath, render);
     return withHealthChecks(withMetrics, {
       livenessPath: lifecycle.livenessPath.value,
       readinessPath: lifecycle.readinessPath.value,
@@ -162,6 +162,7 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
   let addresses: BoundAddress[];
   let close: () => Promise<void>;
   if (config.workers.value > 1 && !worker) {
+    if (lifecycle.metricsPath.value !== false) gatherMetricsForWorkers();
     const pool = await startWorkers(config.workers.value, { APP_ENV: config.environment.value });
     addresses = pool.addresses;
     // The primary only waits; each worker runs the sequence. Past its longest run, stragglers are killed.
@@ -186,7 +187,9 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
     shutdown.on("phase", (phase) => {
       if (phase === "stopped") metrics?.process.stop();
     });
-    const listener = toNodeListener(servedHandler(app, lifecycle, shutdown, logging, metrics), {
+    // A worker answers with every worker's numbers, gathered through the primary (cluster-metrics.ts).
+    const render = metrics && (worker ? clusterRender(() => metrics.render()) : () => metrics.render());
+    const listener = toNodeListener(servedHandler(app, lifecycle, shutdown, logging, metrics, render), {
       ...options,
       onError: options.onError ?? logging?.logError,
     });
