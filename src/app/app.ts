@@ -121,7 +121,16 @@ export class App<H extends object = NoHelpers> {
     const conditions = compileConditions(conditionSource, this.#conditions);
     const schemas = conditionSource?.validate;
     const validation = schemas === undefined ? undefined : compileValidation(schemas, where);
-    this.#routes.push({ method, pattern, label: String(pattern), conditionSource, conditions, handler, validation, implicit });
+    this.#routes.push({
+      method,
+      pattern,
+      label: String(pattern),
+      conditionSource,
+      conditions,
+      handler,
+      validation,
+      implicit,
+    });
     this.#compiled = undefined;
     return this;
   }
