@@ -11,7 +11,7 @@ const CORPUS = join(import.meta.dirname, "fixtures", "manifests");
 
 function findingsFor(directory: string, file: string) {
   const text = readFileSync(join(CORPUS, directory, file), "utf8");
-  return checkManifests(loadManifests([{ name: file, text }]));
+  return checkManifests(loadManifests([{ name: file, text }]).objects);
 }
 
 const broken = readdirSync(join(CORPUS, "broken")).sort();

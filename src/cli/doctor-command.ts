@@ -1,12 +1,11 @@
 // `frank doctor`: in a pod, what listens where and whether a Service can reach it;
 // `frank doctor -f FILE|DIR|-`: the Bad-Gateway causes in manifests.
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { diagnose } from "../doctor/diagnose.js";
-import { formatFindings } from "../doctor/format-findings.js";
-import { formatReport, reportJson } from "../doctor/format-report.js";
-import { type ManifestSource, ManifestParseError, checkManifests, hasErrors, loadManifests } from "../k8s/index.js";
+import { formatFindings, formatNote } from "../doctor/format-findings.js";
+import { readManifestPaths } from "../doctor/manifest-files.js";
+import { checkManifests } from "../k8s/check-manifests.js";
+import { hasErrors } from "../k8s/finding.js";
+import { type InputNote, type ManifestSource, loadManifests } from "../k8s/load-manifests.js";
 
 export const DOCTOR_USAGE = `Usage: frank doctor [--port N] [--host HOST] [--env ENV] [--json]
        frank doctor -f FILE|DIR|- [-f ...] [--json]
@@ -18,10 +17,13 @@ address, and a verdict. Exit status 1 when a Service or Ingress would get Bad Ga
 
 With -f, it checks manifests (YAML or JSON, several documents, kind: List, so
 "kubectl get deploy,svc,ing,pods -o yaml | frank doctor -f -" works) for every cause of
-Bad Gateway it knows. Exit status 1 on errors, 2 when the input cannot be read.
+Bad Gateway it knows. Helm charts and kustomize patches are named, not read: render them
+first (helm template DIR | frank doctor -f -). Exit status 1 on errors; 2 when an input
+cannot be read or there is nothing to check; 0 otherwise.
 
 Options:
-  -f, --file PATH   manifest file, directory (its *.yaml, *.yml, *.json) or - for stdin
+  -f, --file PATH   manifest file, directory (its *.yaml, *.yml, *.json, not through
+                    symlinked folders) or - for stdin
   --port N          the port to check (default: as frank serve resolves it)
   --host HOST       as frank serve --host, for the configuration shown
   --env ENV         as frank serve --env, for the configuration shown
@@ -64,48 +66,48 @@ export async function run(args: string[], io: DoctorIO = process): Promise<numbe
     return 2;
   }
 
+  // The pod checks load the server's resolution rules; -f never needs them.
+  const { diagnose } = await import("../doctor/diagnose.js");
+  const { formatReport, reportJson } = await import("../doctor/format-report.js");
   const report = await diagnose({ flags: { port: values.port, host: values.host, env: values.env } });
   io.stdout.write(values.json ? reportJson(report) : formatReport(report));
   return report.ok ? 0 : 1;
 }
 
+/**
+ * Every input problem is one line on stderr, and the files that can be read are still
+ * checked. Exit 1 on errors, else 2 when an input could not be read or nothing was checked.
+ */
 async function checkFiles(paths: string[], json: boolean, io: DoctorIO): Promise<number> {
-  // biome-ignore lint/suspicious/noImplicitAnyLet: typed by its assignment in the try below (control-flow inference)
-  let objects;
-  try {
-    const sources: ManifestSource[] = [];
-    for (const path of paths)
-      sources.push(...(path === "-" ? [{ name: "-", text: await readAll(io.stdin) }] : readPath(path)));
-    objects = loadManifests(sources);
-  } catch (error) {
-    if (error instanceof ManifestParseError) {
-      io.stderr.write(`frank doctor: ${error.message}\n`);
-      return 2;
-    }
-    if (isFileError(error)) {
-      const reason = error.code === "ENOENT" ? "no such file or directory" : error.message;
-      io.stderr.write(`frank doctor: cannot read ${error.path}: ${reason}\n`);
-      return 2;
-    }
-    throw error;
+  const sources: ManifestSource[] = [];
+  const notes: InputNote[] = [];
+  const emptyFolders: string[] = [];
+  const files = paths.filter((path) => path !== "-");
+  if (paths.includes("-")) sources.push({ name: "-", text: await readAll(io.stdin) });
+  const read = readManifestPaths(files);
+  sources.push(...read.sources);
+  notes.push(...read.notes);
+  emptyFolders.push(...read.emptyFolders);
+  const loaded = loadManifests(sources);
+  notes.push(...loaded.notes);
+  for (const note of notes) io.stderr.write(`frank doctor: ${formatNote(note)}\n`);
+  const { objects } = loaded;
+  if (objects.length === 0) {
+    const what =
+      emptyFolders.length > 0 && sources.length === 0
+        ? `${emptyFolders.join(", ")} holds no .yaml, .yml or .json file`
+        : "no Kubernetes object (apiVersion and kind) in the input";
+    io.stderr.write(`frank doctor: nothing to check: ${what}\n`);
+    return 2;
   }
   const findings = checkManifests(objects);
   io.stdout.write(
     json
-      ? `${JSON.stringify({ objects: objects.length, ok: !hasErrors(findings), findings }, null, 2)}\n`
-      : formatFindings(findings, objects.length),
+      ? `${JSON.stringify({ objects: objects.length, ok: !hasErrors(findings), findings, notChecked: notes }, null, 2)}\n`
+      : formatFindings(findings, objects.length, notes.length),
   );
-  return hasErrors(findings) ? 1 : 0;
-}
-
-function readPath(path: string): ManifestSource[] {
-  if (!statSync(path).isDirectory()) return [{ name: path, text: readFileSync(path, "utf8") }];
-  return readdirSync(path, { recursive: true, encoding: "utf8" })
-    .filter((name) => /\.(ya?ml|json)$/i.test(name))
-    .sort()
-    .map((name) => join(path, name))
-    .filter((file) => statSync(file).isFile())
-    .map((file) => ({ name: file, text: readFileSync(file, "utf8") }));
+  if (hasErrors(findings)) return 1;
+  return notes.some((note) => note.unreadable) ? 2 : 0;
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
@@ -113,8 +115,4 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   stream.setEncoding("utf8");
   for await (const chunk of stream) text += chunk;
   return text;
-}
-
-function isFileError(error: unknown): error is NodeJS.ErrnoException & { path: string } {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === "string" && "path" in error;
 }

@@ -1,9 +1,15 @@
 // `frank doctor -f` output: one block per finding, errors first, each saying where, why and how to fix.
 import type { Finding } from "../k8s/finding.js";
+import type { InputNote } from "../k8s/load-manifests.js";
 
-export function formatFindings(findings: readonly Finding[], objectCount: number): string {
+export function formatFindings(findings: readonly Finding[], objectCount: number, notCheckedCount = 0): string {
+  const objects = `${objectCount} object${objectCount === 1 ? "" : "s"}`;
+  const notChecked =
+    notCheckedCount === 0
+      ? ""
+      : ` (${notCheckedCount} input${notCheckedCount === 1 ? "" : "s"} not checked: see above)`;
   if (findings.length === 0) {
-    return `No Bad-Gateway causes found in ${objectCount} object${objectCount === 1 ? "" : "s"}.\n`;
+    return `No Bad-Gateway causes found in ${objects}${notChecked}.\n`;
   }
   const blocks = findings.map((finding) =>
     [
@@ -16,5 +22,11 @@ export function formatFindings(findings: readonly Finding[], objectCount: number
   );
   const errors = findings.filter((finding) => finding.severity === "error").length;
   const warnings = findings.length - errors;
-  return `${blocks.join("\n\n")}\n\n${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"} in ${objectCount} object${objectCount === 1 ? "" : "s"}.\n`;
+  return `${blocks.join("\n\n")}\n\n${errors} error${errors === 1 ? "" : "s"}, ${warnings} warning${warnings === 1 ? "" : "s"} in ${objects}${notChecked}.\n`;
+}
+
+/** One line for an input that was not checked: "k8s/app.yaml:3:5: not valid YAML or JSON: …". */
+export function formatNote(note: InputNote): string {
+  const where = note.line === undefined ? note.file : `${note.file}:${note.line}:${note.column ?? 1}`;
+  return `${where}: ${note.reason}`;
 }

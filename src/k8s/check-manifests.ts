@@ -1,15 +1,16 @@
 // `frank doctor -f`: every Bad-Gateway cause visible in a set of manifests.
 import { checkContext, type Check } from "./checks/check-context.js";
 import { checkEnvironment } from "./checks/environment.js";
-import { checkFrankDefaultPort } from "./checks/frank-default-port.js";
 import { checkGracePeriod } from "./checks/grace-period.js";
 import { checkIngressBackends } from "./checks/ingress-backend.js";
 import { checkLoopbackBinding } from "./checks/loopback-binding.js";
-import { checkPortVariable } from "./checks/port-variable.js";
+import { checkPreStop } from "./checks/pre-stop.js";
 import { checkProbePorts } from "./checks/probe-ports.js";
 import { checkReadinessProbe } from "./checks/readiness-probe.js";
+import { checkServerPorts } from "./checks/server-port.js";
 import { checkServiceSelectors } from "./checks/service-selector.js";
 import { checkServiceTargetPorts } from "./checks/service-target-port.js";
+import { checkSignals } from "./checks/signals.js";
 import type { Finding } from "./finding.js";
 import type { ManifestObject } from "./manifest-object.js";
 
@@ -20,11 +21,12 @@ const CHECKS: Check[] = [
   checkServiceTargetPorts,
   checkProbePorts,
   checkLoopbackBinding,
-  checkPortVariable,
-  checkFrankDefaultPort,
+  checkServerPorts,
   checkEnvironment,
   checkReadinessProbe,
+  checkSignals,
   checkGracePeriod,
+  checkPreStop,
 ];
 
 export function checkManifests(objects: readonly ManifestObject[]): Finding[] {

@@ -9,7 +9,7 @@ export {
   type ManifestOptions,
 } from "./generate-manifests.js";
 export * from "./lifecycle-defaults.js";
-export { ManifestParseError, loadManifests, type ManifestSource } from "./load-manifests.js";
+export { type InputNote, type LoadedManifests, type ManifestSource, loadManifests } from "./load-manifests.js";
 export { isLoopbackHost } from "./loopback.js";
 export type { ManifestObject, ObjectRef } from "./manifest-object.js";
 export { renderYaml } from "./render-yaml.js";

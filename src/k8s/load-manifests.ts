@@ -1,58 +1,81 @@
 // Reads what people feed `frank doctor -f`: YAML or JSON, several documents per file, and
-// `kind: List` (what `kubectl get deploy,svc,ing -o yaml` prints), keeping line numbers.
-import { type Document, LineCounter, isNode, parseAllDocuments } from "yaml";
+// `kind: List` (what `kubectl get deploy,svc,ing -o yaml` prints), keeping line numbers. A
+// file that cannot be read is named with its reason, and the others are still read.
+import { type Document, type LineCounter, isNode } from "yaml";
 import { type FieldPath, arrayAt, isObject, stringAt } from "./json-access.js";
-import { type ManifestObject, objectRefOf } from "./manifest-object.js";
+import { type ManifestObject, isKubernetesObject, objectRefOf, readFromCluster } from "./manifest-object.js";
+import { type InputNote, type ManifestSource, planSources } from "./manifest-sources.js";
+import { readYamlDocuments } from "./yaml-reader.js";
 
-export interface ManifestSource {
-  /** Shown in findings and errors: a file path, or "-" for standard input. */
-  name: string;
-  text: string;
+export type { InputNote, ManifestSource } from "./manifest-sources.js";
+
+export interface LoadedManifests {
+  objects: ManifestObject[];
+  /** Files and folders not checked: input errors, Helm charts, kustomize patches. */
+  notes: InputNote[];
 }
 
-export class ManifestParseError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly column: number,
-    readonly reason: string,
-  ) {
-    super(`${file}:${line}:${column}: not valid YAML or JSON: ${reason}`);
-    this.name = "ManifestParseError";
+export function loadManifests(sources: readonly ManifestSource[]): LoadedManifests {
+  const plan = planSources(sources);
+  const objects: ManifestObject[] = [];
+  const notes = [...plan.notes];
+  for (const source of plan.manifests) {
+    const read = readSourceSafely(source);
+    if ("reason" in read) notes.push(read);
+    else objects.push(...read);
+  }
+  return { objects, notes };
+}
+
+/** A file that breaks the reader in a way nobody foresaw is named like a broken one; the rest are still read. */
+function readSourceSafely(source: ManifestSource): ManifestObject[] | InputNote {
+  try {
+    return readSource(source);
+  } catch (error) {
+    const message = String((error as Error)?.message ?? error).split("\n")[0];
+    return { file: source.name, reason: `could not be read: ${message}`, unreadable: true };
   }
 }
 
-export function loadManifests(sources: readonly ManifestSource[]): ManifestObject[] {
-  return sources.flatMap(loadSource);
-}
-
-function loadSource(source: ManifestSource): ManifestObject[] {
-  const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(source.text, { lineCounter, prettyErrors: false });
-  const list = Array.isArray(documents) ? documents : [];
+function readSource(source: ManifestSource): ManifestObject[] | InputNote {
+  const read = readYamlDocuments(source.text);
+  if (!read.ok) {
+    const { line, column, reason } = read.error;
+    // A template that is not Helm's (ERB, Go templates, Jinja) is another tool's input, not broken YAML.
+    const template = /\{\{|\{%|<%/.test(source.text);
+    return {
+      file: source.name,
+      line,
+      column,
+      reason: template
+        ? `looks like a template ({{ }}, {% %} or <% %>) and is not valid YAML as written (${reason}): render it first`
+        : `not valid YAML or JSON: ${reason}`,
+      unreadable: !template,
+    };
+  }
   const objects: ManifestObject[] = [];
-  for (const document of list) {
-    const [error] = document.errors;
-    if (error) {
-      const position = lineCounter.linePos(error.pos[0]);
-      throw new ManifestParseError(source.name, position.line, position.col, firstLine(error.message));
-    }
-    const value: unknown = document.toJS({ maxAliasCount: 100 });
-    if (!isObject(value)) continue; // empty documents and stray scalars carry no objects
-    const locate = locator(source.name, document, lineCounter);
-    if (stringAt(value, "kind") === "List") {
+  for (const { value, tree } of read.documents) {
+    const locate = locator(source.name, tree, read.lineCounter);
+    if (isObject(value) && stringAt(value, "kind") === "List") {
       arrayAt(value, "items").forEach((item, index) => {
-        if (isObject(item)) objects.push(manifestObject(item, (path) => locate(["items", index, ...path])));
+        if (isKubernetesObject(item)) {
+          objects.push(manifestObject(item, source.name, true, (path) => locate(["items", index, ...path])));
+        }
       });
-    } else {
-      objects.push(manifestObject(value, locate));
+    } else if (isKubernetesObject(value)) {
+      objects.push(manifestObject(value, source.name, readFromCluster(value), locate));
     }
   }
   return objects;
 }
 
-function manifestObject(object: ManifestObject["object"], locate: ManifestObject["locate"]): ManifestObject {
-  return { object, ref: objectRefOf(object), locate };
+function manifestObject(
+  object: ManifestObject["object"],
+  file: string,
+  live: boolean,
+  locate: ManifestObject["locate"],
+): ManifestObject {
+  return { object, ref: objectRefOf(object), file, live, locate };
 }
 
 function locator(file: string, document: Document, lineCounter: LineCounter) {
@@ -66,8 +89,4 @@ function locator(file: string, document: Document, lineCounter: LineCounter) {
     }
     return file;
   };
-}
-
-function firstLine(message: string): string {
-  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
 }

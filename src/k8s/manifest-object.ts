@@ -14,6 +14,13 @@ export interface ObjectRef {
 export interface ManifestObject {
   object: JsonObject;
   ref: ObjectRef;
+  /** The source it came from: a file path, or "-" for standard input. */
+  file: string;
+  /**
+   * Read from a cluster (`kubectl get -o yaml`: a List, or an object with a uid or
+   * resourceVersion) rather than from files: what is missing from it is missing from the cluster.
+   */
+  live: boolean;
   /** "file:line" of a field (or of the nearest enclosing field that exists). */
   locate(path: FieldPath): string;
 }
@@ -22,7 +29,24 @@ export function objectRefOf(object: JsonObject): ObjectRef {
   const metadata = objectAt(object, "metadata");
   return {
     kind: stringAt(object, "kind") ?? "(no kind)",
-    namespace: stringAt(metadata, "namespace") ?? DEFAULT_NAMESPACE,
-    name: stringAt(metadata, "name") ?? "(no name)",
+    namespace: stringAt(metadata, "namespace") || DEFAULT_NAMESPACE,
+    name: stringAt(metadata, "name") ?? stringAt(metadata, "generateName") ?? "(no name)",
   };
+}
+
+/** A Kubernetes object has a kind and an apiVersion; values files, Chart.yaml and CI configs do not. */
+export function isKubernetesObject(value: unknown): value is JsonObject {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as JsonObject).kind === "string" &&
+    typeof (value as JsonObject).apiVersion === "string"
+  );
+}
+
+/** `kubectl get … -o yaml` marks what it read from the API server. */
+export function readFromCluster(object: JsonObject): boolean {
+  const metadata = objectAt(object, "metadata");
+  return stringAt(metadata, "uid") !== undefined || Boolean(stringAt(metadata, "resourceVersion"));
 }

@@ -1,5 +1,7 @@
 // Every object that runs containers carries a pod spec somewhere; the checks look at them
 // the same way whether they came from a Deployment, a StatefulSet or a bare Pod.
+import { type CommandWord, type SimpleCommand, simpleCommands } from "./command-line.js";
+import { type ConfigSources, type ContainerEnv, containerEnv, expandReferences } from "./container-env.js";
 import {
   type FieldPath,
   type JsonObject,
@@ -10,7 +12,10 @@ import {
   stringAt,
   stringMapAt,
 } from "./json-access.js";
+import { type Listening, listeningOf } from "./listening.js";
 import type { ManifestObject } from "./manifest-object.js";
+
+export type { CommandWord } from "./command-line.js";
 
 /** Where the pod template sits in each kind that has one. */
 const TEMPLATE_PATHS: Record<string, FieldPath> = {
@@ -33,25 +38,19 @@ export interface ContainerPort {
   path: FieldPath;
 }
 
-export interface CommandWord {
-  value: string;
-  path: FieldPath;
-}
-
-export interface EnvValue {
-  value: string;
-  path: FieldPath;
-}
-
 export interface ContainerView {
   name: string;
   path: FieldPath;
   raw: JsonObject;
+  image?: string;
   ports: ContainerPort[];
-  /** command followed by args: what the container runs when the manifest says so. */
+  /** command followed by args, with Kubernetes' $(NAME) references to known values filled in. */
   commandLine: CommandWord[];
-  /** Literal env values only; valueFrom cannot be read from a manifest. */
-  env: Map<string, EnvValue>;
+  /** The simple commands the command line runs (a `sh -c` script has several). */
+  commands: SimpleCommand[];
+  env: ContainerEnv;
+  /** Where its server listens, as far as the manifest shows. */
+  listening: Listening;
   /**
    * Whether traffic is meant to reach this container: it declares a port, or it is the only
    * container. Sidecars that listen on loopback on purpose (database proxies) are not.
@@ -69,7 +68,7 @@ export interface PodTemplateView {
   longRunning: boolean;
 }
 
-export function podTemplatesOf(objects: readonly ManifestObject[]): PodTemplateView[] {
+export function podTemplatesOf(objects: readonly ManifestObject[], sources: ConfigSources): PodTemplateView[] {
   const templates: PodTemplateView[] = [];
   for (const owner of objects) {
     const templatePath = TEMPLATE_PATHS[owner.ref.kind];
@@ -85,7 +84,9 @@ export function podTemplatesOf(objects: readonly ManifestObject[]): PodTemplateV
       specPath,
       spec,
       containers: containers.flatMap((container, index) =>
-        isObject(container) ? [containerView(container, [...specPath, "containers", index], containers.length)] : [],
+        isObject(container)
+          ? [containerView(container, [...specPath, "containers", index], containers.length, owner, sources, spec)]
+          : [],
       ),
       longRunning: !RUN_TO_COMPLETION_KINDS.has(owner.ref.kind),
     });
@@ -119,7 +120,21 @@ export function labelsSelect(selector: Record<string, string>, labels: Record<st
   return entries.length > 0 && entries.every(([key, value]) => labels[key] === value);
 }
 
-function containerView(container: JsonObject, path: FieldPath, containerCount: number): ContainerView {
+export function describeDeclaredPorts(ports: readonly ContainerPort[]): string {
+  return ports
+    .filter((port) => port.containerPort !== undefined)
+    .map((port) => (port.name ? `${port.name} (${port.containerPort})` : String(port.containerPort)))
+    .join(", ");
+}
+
+function containerView(
+  container: JsonObject,
+  path: FieldPath,
+  containerCount: number,
+  owner: ManifestObject,
+  sources: ConfigSources,
+  podSpec: JsonObject,
+): ContainerView {
   const ports: ContainerPort[] = arrayAt(container, "ports").flatMap((port, index) =>
     isObject(port)
       ? [
@@ -131,27 +146,39 @@ function containerView(container: JsonObject, path: FieldPath, containerCount: n
         ]
       : [],
   );
-  const env = new Map<string, EnvValue>();
-  arrayAt(container, "env").forEach((variable, index) => {
-    const name = stringAt(variable, "name");
-    const value = isObject(variable) ? variable.value : undefined;
-    if (name !== undefined && (typeof value === "string" || typeof value === "number")) {
-      env.set(name, { value: String(value), path: [...path, "env", index, "value"] });
-    }
-  });
+  const env = containerEnv(container, path, owner, sources);
   const words = (key: string): CommandWord[] =>
     arrayAt(container, key).flatMap((item, index) =>
-      typeof item === "string" ? [{ value: item, path: [...path, key, index] }] : [],
+      typeof item === "string" ? [{ value: expandReferences(item, env), path: [...path, key, index] }] : [],
     );
+  const command = words("command");
+  const commandLine = [...command, ...words("args")];
+  const commands = simpleCommands(commandLine, command.length === 0);
   return {
     name: stringAt(container, "name") ?? "(no name)",
     path,
     raw: container,
+    image: stringAt(container, "image"),
     ports,
-    commandLine: [...words("command"), ...words("args")],
+    commandLine,
+    commands,
     env,
+    listening: listeningOf(container, commands, env, mountedConfigText(container, podSpec, owner, sources)),
     served: ports.length > 0 || containerCount === 1,
   };
+}
+
+/** The text of the ConfigMaps in the input mounted into the container: a server's config file may name its ports. */
+function mountedConfigText(container: JsonObject, podSpec: JsonObject, owner: ManifestObject, sources: ConfigSources) {
+  const mounted = new Set(arrayAt(container, "volumeMounts").map((mount) => stringAt(mount, "name")));
+  const texts: string[] = [];
+  for (const volume of arrayAt(podSpec, "volumes")) {
+    if (!mounted.has(stringAt(volume, "name"))) continue;
+    const name = stringAt(objectAt(volume, "configMap"), "name");
+    const found = name ? sources.find("ConfigMap", owner.ref.namespace, name, owner.file) : undefined;
+    if (found) texts.push(...found.data.values());
+  }
+  return texts;
 }
 
 function valueAt(root: unknown, path: FieldPath): unknown {

@@ -55,8 +55,6 @@ export function servicesOf(objects: readonly ManifestObject[]): ServiceView[] {
  * Services that route to pods they pick by label. ExternalName Services and Services without
  * a selector (endpoints managed by hand) are someone else's business.
  */
-export function selectingServices(objects: readonly ManifestObject[]): ServiceView[] {
-  return servicesOf(objects).filter(
-    (service) => service.type !== "ExternalName" && Object.keys(service.selector).length > 0,
-  );
+export function selectingServices(services: readonly ServiceView[]): ServiceView[] {
+  return services.filter((service) => service.type !== "ExternalName" && Object.keys(service.selector).length > 0);
 }

@@ -12,7 +12,7 @@ export const checkEnvironment: Check = ({ templates }) =>
       template.containers.flatMap((container) => {
         const set = ENVIRONMENT_VARIABLES.flatMap((name) => {
           const variable = container.env.get(name);
-          return variable ? [{ name, ...variable }] : [];
+          return variable?.value ? [{ name, ...variable, value: variable.value }] : [];
         });
         const findings = set
           .filter((variable) => variable.value === "development")
@@ -20,7 +20,7 @@ export const checkEnvironment: Check = ({ templates }) =>
             findingAt(template.owner, variable.path, {
               code: "environment-development",
               severity: "warning",
-              problem: `container ${container.name} runs with ${variable.name}=development`,
+              problem: `container ${container.name} runs with ${variable.name}=development${variable.source === "env" ? "" : ` (from ${variable.source})`}`,
               why: "development shows detailed error pages (source, environment) to anyone the Ingress lets in, and makes Rack and Rails listen on localhost only",
               fix: `set ${variable.name}=production`,
             }),

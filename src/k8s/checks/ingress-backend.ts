@@ -12,7 +12,8 @@ import {
   stringAt,
 } from "../json-access.js";
 import type { ManifestObject } from "../manifest-object.js";
-import { type ServiceView, servicesOf } from "../services.js";
+import { nearest, sameFolder } from "../scope.js";
+import type { ServiceView } from "../services.js";
 import { type Check, findingAt } from "./check-context.js";
 
 interface Backend {
@@ -23,20 +24,29 @@ interface Backend {
   portPath: FieldPath;
 }
 
-export const checkIngressBackends: Check = ({ objects, kinds }) => {
-  if (!kinds.has("Service")) return []; // the Services live elsewhere: nothing to compare with
-  const services = servicesOf(objects);
+export const checkIngressBackends: Check = ({ objects, services }) => {
+  if (services.length === 0) return []; // the Services live elsewhere: nothing to compare with
   return objects
     .filter((object) => object.ref.kind === "Ingress")
     .flatMap((ingress) =>
       backendsOf(ingress.object).flatMap((backend) => {
-        const service = services.find(
-          (candidate) =>
-            candidate.owner.ref.namespace === ingress.ref.namespace && candidate.owner.ref.name === backend.serviceName,
+        const candidates = nearest(
+          services.filter(
+            (candidate) =>
+              candidate.owner.ref.namespace === ingress.ref.namespace &&
+              candidate.owner.ref.name === backend.serviceName,
+          ),
+          (candidate) => candidate.owner.file,
+          ingress.file,
         );
-        if (!service) return [missingService(ingress, backend, services)];
-        if (!backend.port || service.type === "ExternalName" || portExists(service, backend.port)) return [];
-        return [missingPort(ingress, backend, backend.port, service)];
+        if (candidates.length === 0) return missingService(ingress, backend, services);
+        const port = backend.port;
+        if (!port) return [];
+        // A Service without ports is a partial object (a patch): nothing to compare with.
+        const judged = candidates.filter((service) => service.type !== "ExternalName" && service.ports.length > 0);
+        if (judged.length === 0 || judged.length < candidates.length) return [];
+        if (judged.some((service) => portExists(service, port))) return [];
+        return [missingPort(ingress, backend, port, judged[0]!)];
       }),
     );
 };
@@ -82,18 +92,73 @@ function portExists(service: ServiceView, port: PortReference): boolean {
   );
 }
 
-function missingService(ingress: ManifestObject, backend: Backend, services: ServiceView[]) {
-  const inNamespace = services.filter((service) => service.owner.ref.namespace === ingress.ref.namespace);
-  return findingAt(ingress, backend.path, {
-    code: "ingress-service-missing",
-    severity: "error",
-    problem: `backend Service "${backend.serviceName}" does not exist in namespace ${ingress.ref.namespace}`,
-    why: "the Ingress controller has no upstream for this path and answers 503 or Bad Gateway",
-    fix:
-      inNamespace.length > 0
-        ? `name an existing Service (${inNamespace.map((service) => service.owner.ref.name).join(", ")}); an Ingress only reaches Services in its own namespace`
-        : `create Service "${backend.serviceName}" in namespace ${ingress.ref.namespace}`,
-  });
+/**
+ * A backend Service that is not in the input. An error when the input is known to hold every
+ * Service (read from the cluster) or when a Service beside the Ingress in its file has nearly
+ * that name; a warning when its folder holds other Services; otherwise it is elsewhere.
+ */
+function missingService(ingress: ManifestObject, backend: Backend, services: readonly ServiceView[]) {
+  const namespace = ingress.ref.namespace;
+  const inFile = services.filter((service) => service.owner.file === ingress.file);
+  const lookalike = inFile.find((service) => isLookalike(service.owner.ref.name, backend.serviceName));
+  const otherNamespace = inFile.find(
+    (service) => service.owner.ref.name === backend.serviceName && service.owner.ref.namespace !== namespace,
+  );
+  const live =
+    ingress.live && services.some((service) => service.owner.live && service.owner.ref.namespace === namespace);
+  const neighbours = services.filter(
+    (service) => sameFolder(service.owner.file, ingress.file) && service.owner.ref.namespace === namespace,
+  );
+  const why = "the Ingress controller has no upstream for this path and answers 503 or Bad Gateway";
+  if (otherNamespace) {
+    return [
+      findingAt(ingress, backend.path, {
+        code: "ingress-service-missing",
+        severity: "error",
+        problem: `backend Service "${backend.serviceName}" is in namespace ${otherNamespace.owner.ref.namespace}, not in the Ingress's namespace ${namespace}`,
+        why: `an Ingress only reaches Services in its own namespace: ${why}`,
+        fix: `put the Ingress and the Service in one namespace`,
+      }),
+    ];
+  }
+  if (lookalike || live) {
+    return [
+      findingAt(ingress, backend.path, {
+        code: "ingress-service-missing",
+        severity: "error",
+        problem: `backend Service "${backend.serviceName}" does not exist in namespace ${namespace}${live ? " (read from the cluster)" : ""}`,
+        why,
+        fix: lookalike
+          ? `name the Service that exists: ${lookalike.owner.ref.name}`
+          : `create Service "${backend.serviceName}" in namespace ${namespace}, or name an existing one`,
+      }),
+    ];
+  }
+  if (neighbours.length === 0) return [];
+  return [
+    findingAt(ingress, backend.path, {
+      code: "ingress-service-missing",
+      severity: "warning",
+      problem: `backend Service "${backend.serviceName}" is not in the input (namespace ${namespace} has ${neighbours
+        .slice(0, 5)
+        .map((service) => service.owner.ref.name)
+        .join(", ")} here)`,
+      why: `if it does not exist in the cluster either, ${why}`,
+      fix: `check with: kubectl get service -n ${namespace} ${backend.serviceName}; or check this folder together with the Service's`,
+    }),
+  ];
+}
+
+/** Names one typo apart, or one inside the other (shop and shop-svc). */
+function isLookalike(existing: string, wanted: string): boolean {
+  if (existing === wanted) return false;
+  if (existing.includes(wanted) || wanted.includes(existing)) return true;
+  if (Math.abs(existing.length - wanted.length) > 2) return false;
+  let differences = 0;
+  for (let index = 0; index < Math.max(existing.length, wanted.length); index++) {
+    if (existing[index] !== wanted[index]) differences++;
+  }
+  return differences <= 2;
 }
 
 function missingPort(ingress: ManifestObject, backend: Backend, port: PortReference, service: ServiceView) {
@@ -110,7 +175,7 @@ function missingPort(ingress: ManifestObject, backend: Backend, port: PortRefere
     code: "ingress-service-port-missing",
     severity: "error",
     problem:
-      `backend port ${describePortReference(port)} is not a port of Service ${service.owner.ref.name} (it has ${available})` +
+      `backend port ${describePortReference(port)} is not a port of Service ${service.owner.ref.name}${service.owner.file === ingress.file ? "" : ` (${service.owner.file})`} (it has ${available})` +
       (isTargetPort ? `; ${describePortReference(port)} is the pod's port (targetPort), not the Service's` : ""),
     why: "the Ingress controller cannot map the backend to Service endpoints and answers 503 or Bad Gateway",
     fix: `use one of the Service's ports, best by name (${available})`,
