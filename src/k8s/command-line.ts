@@ -50,6 +50,7 @@ const LAUNCHERS: Record<string, string> = {
   pipenv: "run",
   uv: "run",
   pdm: "run",
+  npm: "exec",
   pnpm: "exec",
   yarn: "exec",
   hatch: "run",
@@ -137,6 +138,7 @@ function unwrap(
       while (index < words.length && words[index]!.value.startsWith("-")) index += words[index]!.value === "-u" ? 2 : 1;
     } else if (LAUNCHERS[name] !== undefined && words[index + 1]?.value === LAUNCHERS[name]) {
       index += 2;
+      if (words[index]?.value === "--") index++;
     } else if (INTERPRETERS.test(name)) {
       // python -m module …, python manage.py …, node server.js …, ruby bin/rails …
       index++;

@@ -122,8 +122,8 @@ function serverDefault(
   return findingAt(template.owner, server.command.programWord.path, {
     ...text,
     severity: "warning",
-    problem: `container ${container.name} may listen on loopback only: ${host.behaviour}, unless ${host.imageCanChange} says otherwise, which the manifest does not show`,
-    why: `if it does, ${WHY}`,
+    problem: `container ${container.name} may listen on loopback only: ${host.behaviour}; the manifest cannot show whether ${host.imageCanChange} changes that`,
+    why: `if it listens on loopback, ${WHY}`,
     fix: `${host.fix}; or look in the pod: kubectl exec deploy/${template.owner.ref.name} -c ${container.name} -- frank doctor (or netstat -lnt) shows where it listens`,
   });
 }
