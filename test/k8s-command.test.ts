@@ -185,10 +185,7 @@ describe("frank k8s", () => {
 
   for (const [args, pattern] of [
     [["--name", "shop"], /--name and --image are required/],
-    [["--name", "Shop_1", "--image", "x:1"], /must be a DNS label/],
-    [["--name", "shop", "--image", "x:1", "--port", "80"], /cannot bind ports below 1024/],
     [["--name", "shop", "--image", "x:1", "--replicas", "two"], /--replicas "two" is not a whole number/],
-    [["--name", "shop", "--image", "x:1", "--tls-secret", "tls"], /--tls-secret needs --ingress-host/],
     [["--name", "shop", "--image", "x:1", "--colour", "red"], /Unknown option '--colour'/],
   ] as const) {
     test(`refuses ${args.join(" ")} with exit status 2 and the usage`, async () => {
@@ -199,6 +196,72 @@ describe("frank k8s", () => {
       assert.equal(result.stdout, "");
     });
   }
+
+  // Each value is checked as the API server checks the field it is written to, before anything
+  // is written: one line naming the flag, the value and the rule, and exit status 2.
+  const seventy = "a".repeat(70);
+  for (const [flag, value, pattern] of [
+    ["--name", "Shop_1", /must be a DNS label that starts with a letter/],
+    ["--name", "1shop", /must be a DNS label that starts with a letter/],
+    ["--name", seventy, /is 70 characters long; at most 63 are allowed/],
+    ["--namespace", "a b", /must be a DNS label:/],
+    ["--namespace", "Shop", /must be a DNS label:/],
+    ["--namespace", seventy, /is 70 characters long; at most 63 are allowed/],
+    ["--ingress-host", "a b", /must be a DNS name:/],
+    ["--ingress-host", "evil.com/x", /must be a DNS name:/],
+    ["--ingress-host", `${seventy}.example`, /has a part of 70 characters/],
+    ["--ingress-host", "198.18.0.1", /not an IP address/],
+    ["--ingress-host", "Shop.Example", /must be a DNS name:/],
+    ["--ingress-class", "nginx class", /must be a DNS name:/],
+    ["--ingress-class", "nginx-", /must be a DNS name:/],
+    ["--tls-secret", "shop_tls", /must be a DNS name:/],
+    ["--tls-secret", `${"a".repeat(250)}.tls`, /at most 253 are allowed/],
+  ] as const) {
+    test(`refuses ${flag} ${value.length > 20 ? `${value.slice(0, 12)}… (${value.length} characters)` : JSON.stringify(value)} in one line with exit status 2`, async () => {
+      const needsHost = flag === "--tls-secret" ? ["--ingress-host", "shop.example"] : [];
+      const args =
+        flag === "--name"
+          ? ["--image", "x:1", flag, value]
+          : ["--name", "shop", "--image", "x:1", ...needsHost, flag, value];
+      const checked = await k8sOutput(args);
+      assert.equal(checked.code, 2);
+      assert.equal(checked.stdout, "");
+      assert.equal(checked.stderr.split("\n").length, 2, checked.stderr); // one line and its newline
+      assert.ok(checked.stderr.startsWith(`frank k8s: ${flag} ${JSON.stringify(value)} `), checked.stderr);
+      assert.match(checked.stderr, pattern);
+    });
+  }
+
+  test("values the API server accepts are written as given", async () => {
+    const [, , ingress] = documents(
+      (
+        await k8sOutput([
+          "--name",
+          "shop",
+          "--image",
+          "x:1",
+          "--namespace",
+          "shop-prod",
+          "--ingress-host",
+          "*.shop.example",
+          "--ingress-class",
+          "nginx.example.com",
+          "--tls-secret",
+          "shop.example-tls",
+        ])
+      ).stdout,
+    ) as any[];
+    assert.equal(ingress.metadata.namespace, "shop-prod");
+    assert.equal(ingress.spec.rules[0].host, "*.shop.example");
+    assert.equal(ingress.spec.ingressClassName, "nginx.example.com");
+    assert.equal(ingress.spec.tls[0].secretName, "shop.example-tls");
+  });
+
+  test("--tls-secret without --ingress-host is refused in one line", async () => {
+    const result = await k8sOutput(["--name", "shop", "--image", "x:1", "--tls-secret", "tls"]);
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, "frank k8s: --tls-secret needs --ingress-host: the certificate is for a host name\n");
+  });
 
   test("--help prints the usage", async () => {
     const result = await k8sOutput(["--help"]);

@@ -109,7 +109,11 @@ export async function run(args: string[], io: CommandIO = process): Promise<numb
     });
     objects.forEach(validateAgainstSchema);
   } catch (error) {
-    if (error instanceof ManifestOptionError) return usageError(io, error.message);
+    if (error instanceof ManifestOptionError) {
+      // A value the API server would refuse: one line that says which and why.
+      io.stderr.write(`frank k8s: ${error.message}\n`);
+      return 2;
+    }
     if (error instanceof SchemaValidationError) {
       io.stderr.write(`frank k8s: ${error.message}\n`);
       return 1;

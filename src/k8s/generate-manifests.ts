@@ -2,6 +2,12 @@
 // HorizontalPodAutoscaler) that agree with the launcher's rules, so that the path
 // Ingress -> Service -> pod -> frank has no Bad Gateway in it by construction.
 import type { JsonObject } from "./json-access.js";
+import {
+  dns1035LabelProblem,
+  dns1123LabelProblem,
+  dns1123SubdomainProblem,
+  ingressHostProblem,
+} from "./kubernetes-names.js";
 import { GENERATED_GRACE_PERIOD_SECONDS, LIVENESS_PATH, METRICS_PATH, READINESS_PATH } from "./lifecycle-defaults.js";
 
 /**
@@ -36,8 +42,6 @@ export class ManifestOptionError extends Error {
   }
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 export function generateManifests(options: ManifestOptions): JsonObject[] {
   const settings = checkedOptions(options);
   const objects = [deployment(settings), service(settings), ingress(settings)];
@@ -49,15 +53,23 @@ export function generateManifests(options: ManifestOptions): JsonObject[] {
 type Settings = Required<Pick<ManifestOptions, "name" | "image" | "replicas" | "port" | "pdb" | "hpa">> &
   Pick<ManifestOptions, "namespace" | "ingressHost" | "ingressClass" | "tlsSecret">;
 
+/** Each option is checked as the API server would check the field it ends up in. */
+const NAME_RULES: Array<[keyof ManifestOptions, string, (value: string) => string | undefined]> = [
+  ["name", "--name", dns1035LabelProblem],
+  ["namespace", "--namespace", dns1123LabelProblem],
+  ["ingressHost", "--ingress-host", ingressHostProblem],
+  ["ingressClass", "--ingress-class", dns1123SubdomainProblem],
+  ["tlsSecret", "--tls-secret", dns1123SubdomainProblem],
+];
+
 function checkedOptions(options: ManifestOptions): Settings {
   const { name, image } = options;
-  if (!name || name.length > 63 || !DNS_LABEL.test(name)) {
-    throw new ManifestOptionError(
-      `--name "${name ?? ""}" must be a DNS label: lowercase letters, digits and "-", at most 63 characters`,
-    );
-  }
-  if (options.namespace !== undefined && !DNS_LABEL.test(options.namespace)) {
-    throw new ManifestOptionError(`--namespace "${options.namespace}" must be a DNS label`);
+  for (const [key, flag, problemOf] of NAME_RULES) {
+    const value = options[key];
+    if (value === undefined && key !== "name") continue;
+    const text = String(value ?? "");
+    const problem = problemOf(text);
+    if (problem) throw new ManifestOptionError(`${flag} ${JSON.stringify(text)} ${problem}`);
   }
   if (!image || /\s/.test(image))
     throw new ManifestOptionError(

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MAX_NESTING_DEPTH, readYamlDocuments } from "./yaml-reader.js";
+import { MAX_NESTING_DEPTH, type YamlReadError, readYamlDocuments } from "./yaml-reader.js";
 
-function read(text: string) {
+function read(text: string): { values: unknown[]; error?: undefined } | { values?: undefined; error: YamlReadError } {
   const result = readYamlDocuments(text);
   return result.ok ? { values: result.documents.map((document) => document.value) } : { error: result.error };
 }
@@ -11,13 +11,13 @@ test("YAML 1.1 as kubectl reads it: merge keys, and anchors reused by many alias
   const labels = "labels: &labels {app: shop, tier: web}\n";
   const uses = Array.from({ length: 150 }, (_, index) => `  item${index}: *labels`).join("\n");
   const many = read(`${labels}items:\n${uses}\n`);
-  assert.ok("values" in many, JSON.stringify(many));
+  assert.ok(many.values, JSON.stringify(many));
   const items = (many.values[0] as { items: Record<string, unknown> }).items;
   assert.equal(Object.keys(items).length, 150);
   assert.deepEqual({ ...(items.item149 as object) }, { app: "shop", tier: "web" });
 
   const merged = read("base: &base {a: 1, b: 2}\nderived:\n  <<: *base\n  b: 3\n");
-  assert.ok("values" in merged);
+  assert.ok(merged.values);
   assert.deepEqual({ ...(merged.values[0] as { derived: object }).derived }, { a: 1, b: 3 });
 });
 
@@ -68,7 +68,7 @@ test("nesting deeper than the limit is refused before the composer recurses into
 
 test("a quoted string whose continuation lines sit at its key's indentation keeps its value", () => {
   const result = read("a:\n  b: 'one\n  two'\n  c: \"three\n  four\"\n");
-  assert.ok("values" in result, JSON.stringify(result));
+  assert.ok(result.values, JSON.stringify(result));
   assert.deepEqual(JSON.parse(JSON.stringify(result.values[0])), { a: { b: "one two", c: "three four" } });
 });
 
@@ -80,7 +80,7 @@ test("an unclosed quote is still an error, at the line where it starts", () => {
 
 test("objects have no prototype a key could reach", () => {
   const result = read("__proto__: {polluted: true}\nconstructor: 1\n");
-  assert.ok("values" in result);
+  assert.ok(result.values);
   const value = result.values[0] as Record<string, unknown>;
   assert.equal(Object.getPrototypeOf(value), null);
   assert.deepEqual({ ...(value.__proto__ as object) }, { polluted: true });
