@@ -51,6 +51,21 @@ export function imageDefaultPort(container: JsonObject): { port: number; image: 
   return configMounted ? undefined : { port: known.port, image: imageRepository(image) };
 }
 
+/** Images whose own command is a shell: started without a command, they run no server. */
+const SHELL_IMAGES = new Set(["busybox", "alpine", "debian", "ubuntu"]);
+/** Programs that keep a container alive without serving anything. */
+const IDLE_PROGRAMS = new Set(["sleep", "tail", "cat", "pause"]);
+
+/** The container runs no server: it sleeps, tails, or is a shell image left to its own command. */
+export function runsNoServer(container: {
+  image?: string;
+  commands: ReadonlyArray<{ program: string; background: boolean }>;
+}): boolean {
+  const last = container.commands.filter((command) => !command.background).at(-1);
+  if (last) return IDLE_PROGRAMS.has(last.program);
+  return container.image !== undefined && SHELL_IMAGES.has(imageRepository(container.image));
+}
+
 export function isOfficialBaseImage(image: string | undefined): boolean {
   return image !== undefined && BASE_IMAGES.has(imageRepository(image));
 }

@@ -89,7 +89,7 @@ function mentionedPorts(
     else add(/:(\d+)$/.exec(variable.value ?? "")?.[1]);
   }
   for (const text of configTexts) {
-    for (const match of text.matchAll(/(?::|\bport["']?\s*[:=]\s*["']?|\blisten\s+)(\d{2,5})\b/gi)) add(match[1]);
+    for (const match of text.matchAll(/(?::|port["']?\s*[:=]\s*["']?|\blisten\s+)(\d{2,5})\b/gi)) add(match[1]);
   }
   return ports;
 }

@@ -2,7 +2,9 @@
 // server listens, and keeps getting it while it shuts down: 502s at every rollout. Judged for
 // the containers a Service in the input sends traffic to (the one that owns the target port,
 // or the only container); without Services in the input, for the containers that declare ports.
+// A container that only sleeps (a client kept around for `kubectl exec`) serves nothing.
 import { isObject } from "../json-access.js";
+import { runsNoServer } from "../image-defaults.js";
 import type { ContainerView, PodTemplateView } from "../pod-templates.js";
 import type { ServiceView } from "../services.js";
 import { type Check, findingAt } from "./check-context.js";
@@ -11,12 +13,12 @@ export const checkReadinessProbe: Check = ({ templates, services, servicesOf }) 
   templates
     .filter((template) => template.longRunning)
     .flatMap((template) => {
-      const selecting = servicesOf(template);
+      const selecting = servicesOf(template).filter(carriesTraffic);
       if (services.length > 0 && selecting.length === 0) return [];
       return template.containers
-        .filter((container) => !isObject(container.raw.readinessProbe))
+        .filter((container) => !isObject(container.raw.readinessProbe) && !runsNoServer(container))
         .filter((container) =>
-          services.length === 0 ? container.served : receivesTraffic(template, container, selecting),
+          services.length === 0 ? container.ports.length > 0 : receivesTraffic(template, container, selecting),
         )
         .map((container) =>
           findingAt(template.owner, container.path, {
@@ -28,6 +30,13 @@ export const checkReadinessProbe: Check = ({ templates, services, servicesOf }) 
           }),
         );
     });
+
+/** A Service with ports that lead somewhere: not kompose's DNS-only placeholder (targetPort 0), nor one without ports. */
+function carriesTraffic(service: ServiceView): boolean {
+  return service.ports.some(
+    (port) => !(port.targetPort && "number" in port.targetPort && port.targetPort.number === 0),
+  );
+}
 
 /** The only container, or one that declares a port some Service targets. */
 function receivesTraffic(template: PodTemplateView, container: ContainerView, services: readonly ServiceView[]) {
