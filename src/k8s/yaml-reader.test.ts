@@ -83,6 +83,33 @@ test("objects have no prototype a key could reach", () => {
   assert.ok(result.values);
   const value = result.values[0] as Record<string, unknown>;
   assert.equal(Object.getPrototypeOf(value), null);
-  assert.deepEqual({ ...(value.__proto__ as object) }, { polluted: true });
+  const ownKey = Object.getOwnPropertyDescriptor(value, "__proto__")?.value as object;
+  assert.deepEqual({ ...ownKey }, { polluted: true });
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});
+
+test("large adversarial input is read within a bound of ordinary manifests of the same size", () => {
+  const size = 256 * 1024;
+  const repeat = (piece: string) => piece.repeat(Math.ceil(size / piece.length));
+  const ordinary = repeat(
+    "apiVersion: v1\nkind: Service\nmetadata: {name: shop, labels: {app: shop}}\nspec:\n  selector: {app: shop}\n  ports: [{name: http, port: 80, targetPort: http}]\n---\n",
+  );
+  const adversarial: Record<string, string> = {
+    "40,000 aliases to one anchor": `a: &a [1, 2]\nb: [${repeat("*a, ")}1]\n`,
+    "flow nesting 128 Ki deep": `${"[".repeat(size / 2)}${"]".repeat(size / 2)}`,
+    "20,000 keys in one map": Array.from({ length: size / 12 }, (_, index) => `key${index}: 1`).join("\n"),
+    "alias chain": Array.from({ length: size / 24 }, (_, i) => `k${i}: &a${i} [${i ? `*a${i - 1}` : 1}]`).join("\n"),
+    "quoted strings to repair": `a:\n${Array.from({ length: size / 20 }, (_, i) => `  k${i}: '[\n  x\n  ]'`).join("\n")}\n`,
+  };
+  const time = (text: string) => {
+    const started = performance.now();
+    readYamlDocuments(text);
+    return performance.now() - started;
+  };
+  // The faster of two runs, so a busy machine does not fail a linear reader.
+  const baseline = Math.min(time(ordinary), time(ordinary));
+  for (const [name, text] of Object.entries(adversarial)) {
+    const ms = Math.min(time(text), time(text));
+    assert.ok(ms < Math.max(baseline * 10, 1000), `${name}: ${ms.toFixed(0)} ms, ordinary ${baseline.toFixed(0)} ms`);
+  }
 });

@@ -8,6 +8,7 @@ import {
   type CST,
   Composer,
   type Document,
+  Lexer,
   LineCounter,
   type Node,
   Parser,
@@ -30,7 +31,7 @@ export const MAX_NESTING_DEPTH = 200;
  * the work stays linear in the input.
  */
 const MAX_QUOTE_REPAIRS = 50;
-const REPAIR_BUDGET = (length: number) => 5 * length + 256 * 1024;
+const REPAIR_BUDGET = (length: number) => 3 * length + 256 * 1024;
 
 export interface YamlDocument {
   /** The document as plain values: objects (null-prototype), arrays, strings, numbers, booleans, null. */
@@ -79,6 +80,14 @@ function readOnce(text: string): ReadOnce {
     const { line, col } = lineCounter.linePos(offset);
     return { line: Math.max(line, 1), column: col };
   };
+  // The lexer is cheap; the parser spends about ten times as long on each level of nesting, so
+  // an input nested far too deep is refused from the lexer's tokens before the parser sees it.
+  const lexedTooDeep = offsetBeyondDepthInTokens(text);
+  if (lexedTooDeep !== undefined) {
+    const line = text.slice(0, lexedTooDeep).split("\n").length;
+    const column = lexedTooDeep - text.lastIndexOf("\n", lexedTooDeep - 1);
+    return { ok: false, error: { line, column, reason: `nested more than ${MAX_NESTING_DEPTH} levels deep` } };
+  }
   const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
   for (const token of tokens) {
     const tooDeep = offsetBeyondDepth(token);
@@ -114,6 +123,33 @@ function readOnce(text: string): ReadOnce {
     documents.push({ value: converted.value, tree });
   }
   return { ok: true, documents, lineCounter };
+}
+
+/**
+ * Where flow collections ([ {) nest deeper than MAX_NESTING_DEPTH, or one line opens more block
+ * collections (- - -, a: b: c:) than that. Block scalars and quoted strings are single tokens,
+ * so brackets inside them do not count. The exact depth is measured on the parsed tree after.
+ */
+function offsetBeyondDepthInTokens(text: string): number | undefined {
+  let offset = 0;
+  let flow = 0;
+  let onLine = 0;
+  for (const token of new Lexer().lex(text)) {
+    // \x02 (document), \x1f (scalar) and \x18 (flow error) mark positions and take no text.
+    if (token === "\u0002" || token === "\u001f" || token === "\u0018") continue;
+    const start = offset;
+    offset += token.length;
+    if (token === "[" || token === "{") {
+      if (++flow > MAX_NESTING_DEPTH) return start;
+    } else if (token === "]" || token === "}") {
+      if (flow > 0) flow--;
+    } else if (token.includes("\n")) {
+      onLine = 0;
+    } else if (flow === 0 && (token === "-" || token === "?" || token === ":")) {
+      if (++onLine > MAX_NESTING_DEPTH) return start;
+    }
+  }
+  return undefined;
 }
 
 /** The offset of the first collection nested deeper than MAX_NESTING_DEPTH. */

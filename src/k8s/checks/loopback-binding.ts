@@ -64,7 +64,7 @@ function containerFindings(template: PodTemplateView, container: ContainerView):
         severity: "error",
         problem: `env ${name}=${variable.value}${fromWhere(variable)} makes container ${container.name} listen on loopback only`,
         why: WHY,
-        fix: `remove ${name} (frank listens on all interfaces in a container), or set ${name}=::`,
+        fix: `remove ${name}${variable.source === "env" ? "" : ` from ${variable.source}`} (frank listens on all interfaces in a container), or set ${name}=::`,
       }),
     );
   }
