@@ -1,45 +1,65 @@
-import type { Middleware } from "../http/types.js";
+import type { FetchApp, Handler, Middleware } from "../http/types.js";
 import { errorLog } from "../middleware/access-log.js";
 import type { PathParams } from "../router/params.js";
 import { compilePattern, type RouteParams } from "../router/pattern.js";
 import { Router } from "../router/router.js";
+import { cascade } from "./cascade.js";
 import { type ConditionFactory, type Conditions, compileConditions, ROUTE_OPTIONS } from "./conditions.js";
 import type { Context } from "./context.js";
-import type { ErrorEntry, ErrorHandler, ErrorKey, Filter, NoHelpers, RouteEntry, RouteHandler } from "./definition.js";
+import type {
+  ErrorEntry,
+  ErrorHandler,
+  ErrorKey,
+  Filter,
+  NoHelpers,
+  NoVariables,
+  RouteEntry,
+  RouteHandler,
+} from "./definition.js";
 import { Dispatch } from "./dispatch.js";
+import { Namespace, type NamespaceTarget } from "./namespace.js";
 import { type OpenApiDocument, type OpenApiInfo, openApiDocument } from "./openapi.js";
+import { resolveLogging } from "./request-logger.js";
 import { defaultSettings, dumpsErrors, type KnownSettings, type Settings } from "./settings.js";
+import { settingName, settingValue } from "./sinatra-settings.js";
+import { checkTrustProxy } from "./trusted-proxy.js";
 import { compileValidation, type RouteSchemas, type Validated } from "./validation.js";
 
-export type { ErrorHandler, NoHelpers, RouteHandler } from "./definition.js";
+export type { ErrorHandler, NoHelpers, NoVariables, RouteHandler } from "./definition.js";
 export { NotFound } from "./errors.js";
 
 /** The middle argument of a route: conditions, and `validate` schemas whose outputs type `c.valid`. */
 export type RouteOptions<S extends RouteSchemas> = Conditions & { validate?: S };
 
 /** A route-defining method: `(pattern, handler)` or `(pattern, conditions, handler)`. */
-export interface Verb<H extends object> {
-  <P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): App<H>;
+export interface Verb<V extends object, H extends object, R> {
+  <P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H, V>): R;
   <P extends string | RegExp, S extends RouteSchemas = NoHelpers>(
     pattern: P,
     conditions: RouteOptions<S>,
-    handler: RouteHandler<PathParams<P>, H, Validated<S>>,
-  ): App<H>;
+    handler: RouteHandler<PathParams<P>, H, V, Validated<S>>,
+  ): R;
 }
 
 /** The verbs besides `get` (which also answers HEAD), defined on the prototype below. */
 const VERBS = ["post", "put", "patch", "delete", "options", "head", "link", "unlink"] as const;
 
-export interface App<H extends object = NoHelpers> extends Record<(typeof VERBS)[number], Verb<H>> {}
+export interface App<V extends object = NoVariables, H extends object = NoHelpers>
+  extends Record<(typeof VERBS)[number], Verb<V, H, App<V, H>>> {}
+
+/** What `use` takes: a Web-standard middleware, another App (or App class), or any `{ fetch }` app. */
+export type Usable = Middleware | FetchApp | (new () => FetchApp);
 
 /**
  * A frank application: Sinatra's DSL over Web-standard Request/Response.
  * `app.fetch` is a plain handler, so any server, Builder or test can run it.
+ *
+ * `V` types the per-request variables filters hand to routes and views (`c.set`/`c.get`):
+ * `new App<{ user: User }>()`, or `class MyApp extends App<{ user: User }> {}`.
  */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface above declares the verbs the loop below the class defines on App.prototype
-export class App<H extends object = NoHelpers> {
-  readonly settings: Settings = defaultSettings();
-
+export class App<V extends object = NoVariables, H extends object = NoHelpers> {
+  readonly #settings: Settings = defaultSettings();
   readonly #routes: RouteEntry[] = [];
   readonly #before: Filter[] = [];
   readonly #after: Filter[] = [];
@@ -47,20 +67,43 @@ export class App<H extends object = NoHelpers> {
   readonly #middleware: Middleware[] = [];
   readonly #conditions = new Map<string, ConditionFactory>();
   readonly #helpers: Record<string, unknown> = {};
+  readonly #mimeTypes = new Map<string, string>();
+  readonly #templates = new Map<string, string>();
   readonly #startHooks: Array<() => unknown> = [];
   readonly #stopHooks: Array<() => unknown> = [];
   #errorLog: { format: "dev" | "json"; write: (error: unknown, req?: Request) => void } | undefined;
-  /** Built on the first request (after every `set`), dropped when routes or settings change. */
+  /** Built on the first request (after every `set`), dropped when routes change. */
   #compiled: Dispatch | undefined;
+  /** Settings are fixed once the app has served: a later change would be half-applied. */
+  #served = false;
 
   // ---- settings ------------------------------------------------------------------------------
+
+  /**
+   * The settings, read-only: change them with `set`/`enable`/`disable` before the app serves.
+   * Sinatra's names (`public_folder`, `strict_paths`…) are accepted by `set` as aliases.
+   */
+  get settings(): Readonly<Settings> {
+    return this.#settings;
+  }
 
   set<K extends keyof KnownSettings>(name: K, value: KnownSettings[K]): this;
   set(name: string, value: unknown): this;
   set(values: Partial<KnownSettings> & Record<string, unknown>): this;
   set(nameOrValues: string | Record<string, unknown>, value?: unknown): this {
     const values = typeof nameOrValues === "string" ? { [nameOrValues]: value } : nameOrValues;
-    Object.assign(this.settings, values);
+    if (this.#served) {
+      throw new TypeError(
+        `set(${Object.keys(values).join(", ")}): settings are fixed once the app has served a request; set them before (in configure blocks or the constructor)`,
+      );
+    }
+    for (const [given, setting] of Object.entries(values)) {
+      const name = settingName(given);
+      const converted = settingValue(given, setting);
+      if (name === "trustProxy") checkTrustProxy(converted);
+      if (name === "logging") resolveLogging(converted as KnownSettings["logging"], this.#settings.environment);
+      this.#settings[name] = converted;
+    }
     this.#compiled = undefined;
     return this;
   }
@@ -76,7 +119,7 @@ export class App<H extends object = NoHelpers> {
   }
 
   get environment(): string {
-    return this.settings.environment;
+    return this.#settings.environment;
   }
 
   /** Runs `fn` now when the environment is one of `envs` (or always, with no envs). */
@@ -86,13 +129,33 @@ export class App<H extends object = NoHelpers> {
     return this;
   }
 
+  /** Registers a short name for `c.type(name)`, `provides` and `c.mimeType(name)` (Sinatra's `mime_type`). */
+  mimeType(name: string, type: string): this {
+    if (!/^[\w.+-]+\/[\w.+-]+/.test(type)) throw new TypeError(`mimeType("${name}"): "${type}" is not a media type`);
+    this.#mimeTypes.set(name.replace(/^\./, ""), type);
+    this.#compiled = undefined;
+    return this;
+  }
+
+  /** A view defined in code (Sinatra's `template` and inline templates): `c.render(name)` finds it before a file. */
+  template(name: string, source: string): this {
+    this.#templates.set(name, source);
+    this.#compiled = undefined;
+    return this;
+  }
+
+  /** The layout defined in code (Sinatra's `layout do … end`). */
+  layout(source: string, name = "layout"): this {
+    return this.template(name, source);
+  }
+
   // ---- routes --------------------------------------------------------------------------------
 
-  get<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
+  get<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H, V>): this;
   get<P extends string | RegExp, S extends RouteSchemas = NoHelpers>(
     pattern: P,
     conditions: RouteOptions<S>,
-    handler: RouteHandler<PathParams<P>, H, Validated<S>>,
+    handler: RouteHandler<PathParams<P>, H, V, Validated<S>>,
   ): this;
   get(pattern: string | RegExp, ...rest: unknown[]): this {
     // Like Sinatra, a GET route also answers HEAD (the body is dropped on the way out).
@@ -100,17 +163,17 @@ export class App<H extends object = NoHelpers> {
     return this.#addRoute("HEAD", pattern, rest, true);
   }
   /** A route for any method name, e.g. `route("PROPFIND", "/dav/*", h)`. */
-  route<P extends string | RegExp>(method: string, pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
+  route<P extends string | RegExp>(method: string, pattern: P, handler: RouteHandler<PathParams<P>, H, V>): this;
   route<P extends string | RegExp, S extends RouteSchemas = NoHelpers>(
     method: string,
     pattern: P,
     conditions: RouteOptions<S>,
-    handler: RouteHandler<PathParams<P>, H, Validated<S>>,
+    handler: RouteHandler<PathParams<P>, H, V, Validated<S>>,
   ): this;
   route(method: string, pattern: string | RegExp, ...rest: unknown[]): this {
     const verb = method.toUpperCase();
     if (!/^[!#$%&'*+.^_`|~0-9A-Z-]+$/.test(verb)) throw new TypeError(`"${method}" is not an HTTP method name`);
-    if (verb === "GET") return this.get(pattern, ...(rest as [RouteHandler<any, H>]));
+    if (verb === "GET") return this.get(pattern, ...(rest as [RouteHandler<any, H, V>]));
     return this.#addRoute(verb, pattern, rest);
   }
 
@@ -159,19 +222,67 @@ export class App<H extends object = NoHelpers> {
     }).document;
   }
 
+  /**
+   * Routes, filters and error handlers under a prefix (sinatra-contrib's `namespace`): the
+   * namespace's filters run only for paths under it, and its error handlers (`notFound` too)
+   * answer those paths before the app's.
+   *
+   *   app.namespace("/api", (api) => {
+   *     api.before((c) => void c.type("json"));
+   *     api.get("/items/:id", (c) => ({ id: c.params.id }));
+   *     api.notFound(() => ({ error: "no such endpoint" }));
+   *   });
+   */
+  namespace(prefix: string, define: (ns: Namespace<V, H>) => void): this;
+  namespace(prefix: string, conditions: Conditions, define: (ns: Namespace<V, H>) => void): this;
+  namespace(prefix: string, ...rest: unknown[]): this {
+    const define = rest.pop() as (ns: Namespace<V, H>) => void;
+    const conditions = (rest[0] as Conditions | undefined) ?? {};
+    define(new Namespace<V, H>(this.#namespaceTarget(), prefix, conditions));
+    return this;
+  }
+
+  #namespaceTarget(): NamespaceTarget {
+    return {
+      route: (method, pattern, rest) =>
+        method === "GET" ? this.get(pattern, ...(rest as [any])) : this.route(method, pattern, ...(rest as [any])),
+      filter: (kind, patterns, rest, scopeOnly) => {
+        const [conditionSource, handler] = splitConditions(rest, "filter");
+        (kind === "before" ? this.#before : this.#after).push(
+          this.#makeFilter(patterns, conditionSource, handler, scopeOnly),
+        );
+        this.#compiled = undefined;
+      },
+      error: (key, handler, scope) => {
+        const router = new Router<true>({ strictPaths: this.#settings.strictPaths });
+        for (const pattern of scope) router.add("*", pattern, true);
+        this.#errors.push({ key, handler, scope: router });
+        this.#compiled = undefined;
+      },
+    };
+  }
+
   // ---- filters, errors, helpers, middleware, lifecycle -------------------------------------------
 
-  before(handler: RouteHandler<RouteParams, H>): this;
-  before<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
-  before<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
+  before(handler: RouteHandler<RouteParams, H, V>): this;
+  before<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H, V>): this;
+  before<P extends string | RegExp>(
+    pattern: P,
+    conditions: Conditions,
+    handler: RouteHandler<PathParams<P>, H, V>,
+  ): this;
   before(...args: unknown[]): this {
     this.#before.push(this.#filter(args));
     return this;
   }
 
-  after(handler: RouteHandler<RouteParams, H>): this;
-  after<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H>): this;
-  after<P extends string | RegExp>(pattern: P, conditions: Conditions, handler: RouteHandler<PathParams<P>, H>): this;
+  after(handler: RouteHandler<RouteParams, H, V>): this;
+  after<P extends string | RegExp>(pattern: P, handler: RouteHandler<PathParams<P>, H, V>): this;
+  after<P extends string | RegExp>(
+    pattern: P,
+    conditions: Conditions,
+    handler: RouteHandler<PathParams<P>, H, V>,
+  ): this;
   after(...args: unknown[]): this {
     this.#after.push(this.#filter(args));
     return this;
@@ -181,55 +292,84 @@ export class App<H extends object = NoHelpers> {
     const pattern =
       typeof args[0] === "string" || args[0] instanceof RegExp ? (args.shift() as string | RegExp) : undefined;
     const [conditionSource, handler] = splitConditions(args, "filter");
+    this.#compiled = undefined;
+    return this.#makeFilter(pattern === undefined ? undefined : [pattern], conditionSource, handler, false);
+  }
+
+  #makeFilter(
+    patterns: ReadonlyArray<string | RegExp> | undefined,
+    conditionSource: Conditions | undefined,
+    handler: RouteHandler<any, any, any>,
+    scopeOnly: boolean,
+  ): Filter {
     for (const name of ROUTE_OPTIONS) {
       if (conditionSource?.[name] !== undefined) throw new TypeError(`filter: "${name}" applies to routes only`);
     }
-    let router: Router<Filter> | undefined;
     const filter: Filter = {
       router: undefined,
       conditions: compileConditions(conditionSource, this.#conditions),
       handler,
+      scopeOnly,
     };
-    if (pattern !== undefined) {
-      router = new Router<Filter>({ strictPaths: this.settings.strictPaths });
-      router.add("*", pattern, filter);
+    if (patterns !== undefined) {
+      const router = new Router<Filter>({ strictPaths: this.#settings.strictPaths });
+      for (const pattern of patterns) router.add("*", pattern, filter);
       filter.router = router;
     }
-    this.#compiled = undefined;
     return filter;
   }
 
-  /** Handles a 404 from any source (no route, `c.notFound()`, `halt(404)`). */
-  notFound(handler: ErrorHandler<H>): this {
+  /** Handles a 404 from any source (no route, `c.notFound()`, `halt(404)`, a missing `sendFile`). */
+  notFound(handler: ErrorHandler<H, V>): this {
     return this.error(404, handler);
   }
 
   /**
    * `error(handler)` for every error, `error(ErrorClass, h)` for a class and its subclasses,
    * `error(500, h)` or `error([400, 499], h)` for statuses (also when a route answers that status).
+   * When several match, the one defined last answers first, as in Sinatra; a handler that returns
+   * nothing hands on to the next, and after the last to frank's default page.
    */
-  error(handler: ErrorHandler<H>): this;
-  error(key: ErrorKey, handler: ErrorHandler<H>): this;
-  error(keyOrHandler: ErrorKey | ErrorHandler<H>, handler?: ErrorHandler<H>): this {
-    if (handler === undefined) this.#errors.push({ key: undefined, handler: keyOrHandler as ErrorHandler<H> });
-    else this.#errors.push({ key: keyOrHandler as ErrorKey, handler });
+  error(handler: ErrorHandler<H, V>): this;
+  error(key: ErrorKey, handler: ErrorHandler<H, V>): this;
+  error(keyOrHandler: ErrorKey | ErrorHandler<H, V>, handler?: ErrorHandler<H, V>): this {
+    if (handler === undefined)
+      this.#errors.push({ key: undefined, handler: keyOrHandler as ErrorHandler<H, V>, scope: undefined });
+    else this.#errors.push({ key: keyOrHandler as ErrorKey, handler, scope: undefined });
+    this.#compiled = undefined;
     return this;
   }
 
   /** Methods every route can call on `c` (Sinatra's `helpers`); `this` is the Context. */
   helpers<M extends Record<string, (...args: any[]) => unknown>>(
-    methods: M & ThisType<Context<RouteParams> & H & M>,
-  ): App<H & M> {
+    methods: M & ThisType<Context<RouteParams, V> & H & M>,
+  ): App<V, H & M> {
     Object.assign(this.#helpers, methods);
     this.#compiled = undefined;
-    return this as unknown as App<H & M>;
+    return this as unknown as App<V, H & M>;
   }
 
-  /** Wraps the app in a Web-standard middleware; the first `use` is the outermost. */
-  use(middleware: Middleware): this {
-    this.#middleware.push(middleware);
+  /**
+   * Wraps the app in a middleware; the first `use` is the outermost. Besides a Web-standard
+   * middleware, `use` takes another App (or App class), as Sinatra's `use LoginScreen`: it answers
+   * the routes it has and hands every other request to this app. Any other `{ fetch }` app is
+   * tried first and passes a request on when it answers 404 with `X-Cascade: pass` (Rack's cascade).
+   */
+  use(middleware: Usable): this {
+    this.#middleware.push(toMiddleware(middleware));
     this.#compiled = undefined;
     return this;
+  }
+
+  /** This app as middleware in front of `next`: what no route here matches, `next` answers (Sinatra's `forward`). */
+  asMiddleware(): Middleware {
+    return (next: Handler) => {
+      let dispatch: Dispatch | undefined;
+      return (req) => {
+        dispatch ??= this.#compile(next);
+        return dispatch.handler(req);
+      };
+    };
   }
 
   /** Runs when the server starts listening (Sinatra's on_start). */
@@ -273,21 +413,31 @@ export class App<H extends object = NoHelpers> {
 
   /** Logs an error with its stack and request: readable in development, a JSON line otherwise. */
   logError(error: unknown, req: Request): void {
-    if (!dumpsErrors(this.settings)) return;
+    if (!dumpsErrors(this.#settings)) return;
     const format = this.environment === "development" ? "dev" : "json";
     if (this.#errorLog?.format !== format) this.#errorLog = { format, write: errorLog({ format }) };
     this.#errorLog.write(error, req);
   }
 
-  #compile(): Dispatch {
-    return new Dispatch(this, {
-      routes: this.#routes,
-      before: this.#before,
-      after: this.#after,
-      errors: this.#errors,
-      middleware: this.#middleware,
-      helpers: this.#helpers,
-    });
+  #compile(downstream?: Handler): Dispatch {
+    if (!this.#served) {
+      this.#served = true;
+      Object.freeze(this.#settings);
+    }
+    return new Dispatch(
+      this,
+      {
+        routes: this.#routes,
+        before: this.#before,
+        after: this.#after,
+        errors: this.#errors,
+        middleware: this.#middleware,
+        helpers: this.#helpers,
+        mimeTypes: this.#mimeTypes,
+        templates: this.#templates,
+      },
+      downstream,
+    );
   }
 }
 
@@ -300,11 +450,26 @@ for (const verb of VERBS) {
   });
 }
 
-function splitConditions(rest: unknown[], what: string): [Conditions | undefined, RouteHandler<any, any>] {
+function splitConditions(rest: unknown[], what: string): [Conditions | undefined, RouteHandler<any, any, any>] {
   const [first, second] = rest;
-  if (typeof first === "function" && rest.length === 1) return [undefined, first as RouteHandler<any, any>];
+  if (typeof first === "function" && rest.length === 1) return [undefined, first as RouteHandler<any, any, any>];
   if (first && typeof first === "object" && typeof second === "function" && rest.length === 2) {
-    return [first as Conditions, second as RouteHandler<any, any>];
+    return [first as Conditions, second as RouteHandler<any, any, any>];
   }
   throw new TypeError(`${what}: expected a handler function, or conditions and a handler`);
+}
+
+/** A class (`class X extends App {}`), told apart from a middleware function by its source. */
+export function isClass(value: unknown): value is new () => unknown {
+  return typeof value === "function" && /^class[\s{]/.test(Function.prototype.toString.call(value));
+}
+
+function toMiddleware(usable: Usable): Middleware {
+  const target = isClass(usable) ? new usable() : usable;
+  if (typeof target === "function") return target as Middleware;
+  const app = target as FetchApp & { asMiddleware?: () => Middleware };
+  // Another frank App (from this copy of frank or another) forwards what it has no route for.
+  if (typeof app.asMiddleware === "function") return app.asMiddleware();
+  if (typeof app.fetch === "function") return cascade(app);
+  throw new TypeError("use: expected a middleware (next) => handler, an App, or an object with fetch(request)");
 }

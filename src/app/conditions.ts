@@ -1,5 +1,4 @@
 import { hostName } from "../http/host-name.js";
-import { mimeTypeFor } from "../http/mime.js";
 import { negotiateMediaType } from "../http/negotiate.js";
 import type { Context } from "./context.js";
 import type { OpenApiOperation } from "./openapi.js";
@@ -50,12 +49,19 @@ export const builtInConditions: Record<string, ConditionFactory> = {
     },
 
   provides: (types: string | readonly string[]): Condition => {
-    const offered = (typeof types === "string" ? [types] : types).map((type) => {
-      const full = type.includes("/") ? type : mimeTypeFor(type);
-      if (!full) throw new TypeError(`provides: unknown media type "${type}"`);
-      return full;
-    });
+    const names = typeof types === "string" ? [types] : [...types];
+    for (const name of names) {
+      if (!name.includes("/") && !/^[\w.+-]+$/.test(name))
+        throw new TypeError(`provides: "${name}" is not a media type`);
+    }
+    // Resolved at the first request: a name may be one the app registers later with app.mimeType().
+    let offered: string[] | undefined;
     return (c) => {
+      offered ??= names.map((name) => {
+        const full = c.mimeType(name);
+        if (!full) throw new TypeError(`provides: unknown media type "${name}"; register it with app.mimeType()`);
+        return full;
+      });
       const chosen = negotiateMediaType(c.req.headers.get("accept"), offered);
       if (!chosen) return false;
       c.type(chosen);

@@ -1,40 +1,78 @@
 import { resolve } from "node:path";
+import { type BufferedParts, bufferedParts, bufferedResponse, type HeaderRecord } from "../http/buffered-response.js";
 import { evaluatePreconditions, formatETag } from "../http/conditional.js";
-import { bufferedResponse, type HeaderRecord } from "../http/buffered-response.js";
+import { httpVersion } from "../http/connection-info.js";
 import { CookieJar } from "../http/cookies.js";
 import { HttpError } from "../http/http-error.js";
-import { mimeTypeFor, contentTypeFor } from "../http/mime.js";
+import { contentTypeFor, mimeTypeFor } from "../http/mime.js";
+import { mountPath } from "../http/mount-path.js";
+import { acceptedMediaTypes, negotiateMediaType } from "../http/negotiate.js";
 import { parseQuery, type Query } from "../http/query.js";
-import { getSession } from "../middleware/cookie-session.js";
-import { contentDisposition } from "../static/content-disposition.js";
-import { sendFile, type SendFileOptions } from "../static/send-file.js";
+import { type Form, type FormValue, formIfRead, requestBytes, requestForm, requestJson } from "../http/request-body.js";
+import { getSession, type Session } from "../middleware/cookie-session.js";
 import type { RouteParams } from "../router/pattern.js";
+import { contentDisposition } from "../static/content-disposition.js";
+import { type SendFileOptions, sendFile } from "../static/send-file.js";
+import type { NoVariables } from "./definition.js";
+import { createFlash, type Flash } from "./flash.js";
+import { type HandlerResult, resultParts } from "./result.js";
+import type { LoggingOptions, RequestLogger } from "./request-logger.js";
+import { requestLogger } from "./request-logger.js";
 import { rootOf, type Settings } from "./settings.js";
 import { Halt, Pass } from "./signals.js";
-import { resultParts, type HandlerResult } from "./result.js";
 import { createStreamBody, type StreamWriter } from "./stream.js";
 import type { ValidData } from "./validation.js";
+import { clientIp, fromTrustedProxy } from "./trusted-proxy.js";
 
 /** What a Context needs from its App; kept narrow so the Context stays testable alone. */
 export interface ContextHost {
   readonly settings: Settings;
+  /** Types registered with `app.mimeType(name, type)`. */
+  readonly mimeTypes: ReadonlyMap<string, string>;
+  readonly logging: Required<LoggingOptions> | undefined;
   logError(error: unknown, req: Request): void;
-  render(name: string, locals: object, options?: { layout?: string | false }): Promise<string>;
+  render(
+    template: TemplateSource,
+    locals: object,
+    options: RenderOptions | undefined,
+    c: Context<any, any>,
+  ): Promise<string>;
 }
+
+/** A view's name (a file in `views`, or a template registered with `app.template`), or its source. */
+export type TemplateSource = { name: string } | { source: string };
+
+export interface RenderOptions {
+  /** A layout template name, or false for none. Default: "layout" when there is one. */
+  layout?: string | false;
+}
+
+/** A value in the merged params: route captures, query and form fields (nested as Rack nests them). */
+export type ParamValue = string | string[] | FormValue | undefined;
+
+/** Sinatra's `params`: the pattern's names typed, query and form fields as they came. */
+export type Params<P> = P & { readonly [name: string]: ParamValue };
 
 const JSON_TYPE = "application/json";
 const NOTHING_VALIDATED: ValidData = Object.freeze({});
 
+/** Headers that describe a body; an error page that replaces the body must not keep them. */
+const BODY_HEADERS = [
+  "content-length",
+  "content-encoding",
+  "content-range",
+  "content-disposition",
+  "etag",
+  "last-modified",
+];
+
 /**
  * Everything a route sees: the request, its params, and the response being built.
- * One per request; request parts (query, cookies, URL) are parsed only when asked for.
+ * One per request; request parts (query, cookies, URL, body) are parsed only when asked for.
+ * `P` types the pattern's params; `V` the per-request variables (`c.set`/`c.get`).
  */
-export class Context<P = RouteParams> {
+export class Context<P = RouteParams, V extends object = NoVariables> {
   readonly req: Request;
-  /** Route params: captures of the matched pattern, as typed by the pattern. Filters may change them. */
-  params: P;
-  /** The finished response, for after filters. */
-  res: Response | undefined;
   /** The error being handled, in error handlers and after filters. */
   error: unknown;
   /** What the route's `validate` schemas returned, by part (`c.valid.json`); typed from the schemas. */
@@ -42,31 +80,76 @@ export class Context<P = RouteParams> {
 
   readonly #host: ContextHost;
   readonly #search: string;
+  #params: P;
+  /** Whether query and form fields are in `#params` yet (done on first read). */
+  #paramsMerged = false;
   #query: Query | undefined;
   #url: URL | undefined;
   #cookies: CookieJar | undefined;
+  #variables: Record<string, unknown> | undefined;
+  #logger: RequestLogger | undefined;
+  #flash: Flash | undefined;
+
+  // The response being built. A Response a handler returned is kept whole (`#adopted`) until
+  // something changes it; then its parts move into status, headers and body.
   #status = 200;
-  /** Response headers by lower-case name; a plain object until a Response is built. */
+  /** Response headers by lower-case name. */
   #headers: HeaderRecord | undefined;
+  /** `#headers` is also a built Response's: copy before writing. */
+  #headersShared = false;
+  /** Set-Cookie values of an adopted Response (the cookie jar holds the app's own). */
+  #setCookies: string[] | undefined;
   #body: BodyInit | null = null;
   #json = false;
-  #response: Response | undefined;
+  #adopted: Response | undefined;
+  /** The Response `c.json()`/`c.text()`/`c.html()`/`c.stream()` built last, and whether anything changed since. */
+  #built: Response | undefined;
+  #changed = true;
+  /** A handler gave a body (a result, or `c.responseBody = …`): an error handler that did this answered. */
+  #answered = false;
   #etag: string | undefined;
   #lastModified: Date | undefined;
-  #finished = false;
 
   constructor(req: Request, host: ContextHost, search: string, params: P) {
     this.req = req;
     this.#host = host;
     this.#search = search;
-    this.params = params;
+    this.#params = params;
   }
 
-  get settings(): Settings {
+  get settings(): Readonly<Settings> {
     return this.#host.settings;
   }
 
   // ---- the request ----------------------------------------------------------------------
+
+  /**
+   * Sinatra's `params`: the route's captures, the query string and the form, one object. The
+   * route's captures win over the form, the form over the query. A urlencoded form is read
+   * before the filters run; a multipart form joins once `await c.form()` has read it.
+   */
+  get params(): Params<P> {
+    if (!this.#paramsMerged) this.#mergeRequestParams();
+    return this.#params as Params<P>;
+  }
+
+  set params(params: P) {
+    this.#params = params;
+    this.#paramsMerged = false;
+  }
+
+  #mergeRequestParams(): void {
+    this.#paramsMerged = true;
+    const form = formIfRead(this.req);
+    if (this.#search === "" && form === undefined) return;
+    const query = this.#search === "" ? undefined : this.query;
+    let target = this.#params as Record<string, unknown>;
+    if (Object.isFrozen(target)) this.#params = (target = { ...target }) as P;
+    for (const source of [form, query]) {
+      if (source === undefined) continue;
+      for (const name in source) if (!(name in target)) target[name] = source[name];
+    }
+  }
 
   /** The parsed query string, with Rack's nesting (`a[b]=1`, `a[]=x`); a malformed one is a 400. */
   get query(): Query {
@@ -84,9 +167,15 @@ export class Context<P = RouteParams> {
     return this.#cookies;
   }
 
-  /** The cookie session (enable it with `app.enable("sessions")`). */
-  get session(): Record<string, unknown> {
-    return getSession(this.req) as Record<string, unknown>;
+  /** The cookie session (enable it with `app.enable("sessions")`); `c.session.clear()` empties it. */
+  get session(): Session {
+    return getSession(this.req);
+  }
+
+  /** Messages for the next request, kept in the session (see flash.ts). */
+  get flash(): Flash {
+    this.#flash ??= createFlash(this.session);
+    return this.#flash;
   }
 
   /** The Referer, for `c.redirect(c.back)`. */
@@ -94,34 +183,89 @@ export class Context<P = RouteParams> {
     return this.req.headers.get("referer") ?? "/";
   }
 
-  /** The raw request body. */
-  async body(): Promise<Uint8Array> {
-    return new Uint8Array(await this.req.arrayBuffer());
+  /** The client's address: the socket's, or from X-Forwarded-For through the proxies `trustProxy` names. */
+  get ip(): string | undefined {
+    return clientIp(this.req, this.settings.trustProxy);
   }
 
-  /** A urlencoded (nested as the query) or multipart form; another content type is a 415. */
-  async form(): Promise<Record<string, unknown>> {
-    const type = mediaType(this.req.headers.get("content-type"));
-    if (type === "application/x-www-form-urlencoded") return parseQuery(await this.req.text());
-    if (type === "multipart/form-data") {
-      let data: FormData;
-      try {
-        data = await this.req.formData();
-      } catch (error) {
-        throw new HttpError(400, "Malformed multipart form body", { cause: error });
-      }
-      const fields: Record<string, unknown> = {};
-      for (const [name, value] of data) {
-        const previous = fields[name];
-        fields[name] =
-          previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
-      }
-      return fields;
+  /** Sent by `XMLHttpRequest` libraries (X-Requested-With), as Sinatra's `request.xhr?`. */
+  get xhr(): boolean {
+    return this.req.headers.get("x-requested-with")?.toLowerCase() === "xmlhttprequest";
+  }
+
+  /** HTTPS, as the client sees it (X-Forwarded-Proto counts from a trusted proxy). */
+  get secure(): boolean {
+    return this.#scheme() === "https";
+  }
+
+  #scheme(): string {
+    if (fromTrustedProxy(this.req, this.settings.trustProxy)) {
+      const forwarded = firstValue(this.req.headers.get("x-forwarded-proto"));
+      if (forwarded) return forwarded.toLowerCase();
     }
-    throw new HttpError(
-      415,
-      `Expected a form (application/x-www-form-urlencoded or multipart/form-data), got ${type || "no content type"}`,
-    );
+    return this.#requestUrl().protocol.slice(0, -1);
+  }
+
+  /** The media types of the Accept header, most preferred first (`["*\/*"]` without one). */
+  get accept(): string[] {
+    return acceptedMediaTypes(this.req.headers.get("accept"));
+  }
+
+  /** Whether the client accepts this type (`"json"`, `"text/html"`), as Sinatra's `request.accept?`. */
+  accepts(type: string): boolean {
+    return this.preferredType(type) !== undefined;
+  }
+
+  /** Of the given types (short names or full), the one the client prefers; the first on a tie; undefined if none. */
+  preferredType(...types: string[]): string | undefined {
+    if (types.length === 0) return this.accept[0];
+    const full = types.map((type) => this.mimeType(type) ?? type);
+    const chosen = negotiateMediaType(this.req.headers.get("accept"), full);
+    return chosen === undefined ? undefined : types[full.indexOf(chosen)];
+  }
+
+  /** A short name's media type: registered with `app.mimeType()`, else from the MIME database. */
+  mimeType(name: string): string | undefined {
+    return this.#host.mimeTypes.get(name.replace(/^\./, "")) ?? mimeTypeFor(name.replace(/^\./, ""));
+  }
+
+  /** Log lines that name this request (see request-logger.ts); quiet when `logging` is off. */
+  get logger(): RequestLogger {
+    this.#logger ??= requestLogger(this.req, this.#host.logging);
+    return this.#logger;
+  }
+
+  /** The raw request body (read once; every reader shares it). */
+  body(): Promise<Uint8Array> {
+    return requestBytes(this.req);
+  }
+
+  /**
+   * The form: urlencoded (nested as the query) or multipart; no Content-Type reads as urlencoded
+   * (an empty body is an empty form); another content type is a 415. Read any number of times.
+   */
+  async form(): Promise<Form> {
+    const form = await requestForm(this.req);
+    this.#paramsMerged = false; // its fields join c.params
+    return form;
+  }
+
+  // ---- per-request variables (Sinatra's @ivars) --------------------------------------------
+
+  /** Keeps a value for this request: filters set, routes and views read (`it.user` in a template). */
+  set<K extends string>(key: K, value: K extends keyof V ? V[K] : unknown): this {
+    (this.#variables ??= {})[key] = value;
+    return this;
+  }
+
+  /** A value `c.set` kept, typed by the app's variables (`new App<{ user: User }>()`). */
+  get<K extends string>(key: K): K extends keyof V ? V[K] : unknown {
+    return this.#variables?.[key] as K extends keyof V ? V[K] : unknown;
+  }
+
+  /** Every variable `c.set` kept, as one object. */
+  get var(): Readonly<V> & { readonly [key: string]: unknown } {
+    return (this.#variables ?? {}) as Readonly<V>;
   }
 
   // ---- the response being built -----------------------------------------------------------
@@ -131,7 +275,9 @@ export class Context<P = RouteParams> {
   status(code: number): this;
   status(code?: number): number | this {
     if (code === undefined) return this.#status;
+    this.#unadopt();
     this.#status = code;
+    this.#changed = true;
     return this;
   }
 
@@ -140,68 +286,101 @@ export class Context<P = RouteParams> {
   header(name: string, value: string | undefined): this;
   header(name: string, ...value: [] | [string | undefined]): string | null | this {
     const key = name.toLowerCase();
-    if (value.length === 0) return this.#headers?.[key] ?? null;
+    if (value.length === 0) return this.#adopted ? this.#adopted.headers.get(key) : (this.#headers?.[key] ?? null);
+    this.#unadopt();
     const [text] = value;
     if (text === undefined) {
-      if (this.#headers) delete this.#headers[key];
-    } else (this.#headers ??= {})[key] = text;
+      if (this.#headers?.[key] !== undefined) delete this.#writableHeaders()[key];
+    } else this.#writableHeaders()[key] = text;
+    this.#changed = true;
     return this;
   }
 
-  /** Reads the content type, or sets it from a short name (`json`, `html`, `css`) or a full type. */
+  /** Sets several headers at once (Sinatra's `headers "X-A" => "1"`). */
+  headers(values: Record<string, string>): this {
+    for (const name in values) this.header(name, values[name]);
+    return this;
+  }
+
+  /** Reads the content type, or sets it from a short name (`json`, `html`, `css`, or one from `app.mimeType`) or a full type. */
   type(): string | null;
   type(type: string, params?: Record<string, string>): this;
   type(type?: string, params?: Record<string, string>): string | null | this {
     if (type === undefined) return this.header("content-type");
-    return this.header("content-type", resolveContentType(type, params));
+    const registered = this.#host.mimeTypes.get(type.replace(/^\./, ""));
+    return this.header("content-type", resolveContentType(registered ?? type, params));
   }
 
   /**
-   * `await c.json()` reads the JSON body (another content type is a 415, invalid JSON a 400 that
-   * says where); `c.json(value, status?)` answers with JSON.
+   * The response body so far, for after filters (Sinatra's `body`): a string, bytes, a stream,
+   * or null. Setting it replaces the body; the content type stays as it was.
+   */
+  get responseBody(): BodyInit | null {
+    return this.#adopted ? this.#adopted.body : this.#body;
+  }
+
+  set responseBody(body: BodyInit | null) {
+    this.#unadopt();
+    this.#body = body;
+    this.#json = false;
+    this.#answered = true;
+    this.#changed = true;
+  }
+
+  /** The response as it stands (for after filters that want a Response to look at). */
+  get res(): Response {
+    return this.#adopted ?? this.#build();
+  }
+
+  /**
+   * `await c.json()` reads the JSON body (application/json, +json, or no content type; another
+   * type is a 415, invalid JSON a 400 that says where); `c.json(value, status?)` answers with JSON.
    */
   json<T = unknown>(): Promise<T>;
   json(value: unknown, status?: number): Response;
   json(...args: unknown[]): Promise<unknown> | Response {
-    if (args.length === 0) return this.#readJson();
+    if (args.length === 0) return requestJson(this.req);
     const [value, status] = args as [unknown, number | undefined];
-    if (status !== undefined) this.#status = status;
+    if (status !== undefined) this.status(status);
     if (!this.header("content-type")) this.type(JSON_TYPE);
-    this.#body = JSON.stringify(value);
-    return this.#build();
-  }
-
-  async #readJson(): Promise<unknown> {
-    const type = mediaType(this.req.headers.get("content-type"));
-    if (type !== JSON_TYPE && !type.endsWith("+json")) {
-      throw new HttpError(415, `Expected application/json, got ${type || "no content type"}`);
-    }
-    const text = await this.req.text();
-    try {
-      return JSON.parse(text);
-    } catch (error) {
-      throw new HttpError(400, `Invalid JSON body: ${(error as Error).message}`, { cause: error });
-    }
+    return this.#answer(JSON.stringify(value));
   }
 
   text(value: string, status?: number): Response {
-    if (status !== undefined) this.#status = status;
+    if (status !== undefined) this.status(status);
     this.type("text/plain;charset=utf-8");
-    this.#body = value;
-    return this.#build();
+    return this.#answer(value);
   }
 
   html(value: string, status?: number): Response {
-    if (status !== undefined) this.#status = status;
+    if (status !== undefined) this.status(status);
     this.type("text/html;charset=utf-8");
-    this.#body = value;
+    return this.#answer(value);
+  }
+
+  #answer(body: BodyInit | null): Response {
+    this.#unadopt();
+    this.#body = body;
+    this.#json = false;
+    this.#answered = true;
+    this.#changed = true;
     return this.#build();
   }
 
-  /** Renders a template from `settings.views` with its layout. */
-  async render(name: string, locals: object = {}, options?: { layout?: string | false }): Promise<string> {
+  /**
+   * Renders a view from `settings.views` (or one registered with `app.template`) inside its layout.
+   * The template sees `it` (the per-request variables, then `locals`) and `c` (this context:
+   * params, session, flash, helpers).
+   */
+  render(name: string, locals: object = {}, options?: RenderOptions): Promise<string> {
     if (!this.header("content-type")) this.type("text/html;charset=utf-8");
-    return this.#host.render(name, locals, options);
+    return this.#host.render({ name }, { ...this.#variables, ...locals }, options, this);
+  }
+
+  /** Renders a template given as a string (Sinatra's `erb "<%= … %>"`), with the same context and layout rules. */
+  renderString(source: string, locals: object = {}, options?: RenderOptions): Promise<string> {
+    if (!this.header("content-type")) this.type("text/html;charset=utf-8");
+    return this.#host.render({ source }, { ...this.#variables, ...locals }, options, this);
   }
 
   // ---- control flow ------------------------------------------------------------------------
@@ -213,7 +392,7 @@ export class Context<P = RouteParams> {
     throw new Halt(args);
   }
 
-  /** Gives the request to the next matching route (404 when there is none). */
+  /** Gives the request to the next matching route (404 when there is none); in a before filter, ends that filter. */
   pass(): never {
     throw new Pass();
   }
@@ -224,38 +403,52 @@ export class Context<P = RouteParams> {
   }
 
   /**
-   * Redirects (halts): 302, or 303 for a non-GET request so clients follow with GET.
+   * Redirects (halts): 302, or 303 for a non-GET request over HTTP/1.1 so clients follow with
+   * GET (HTTP/1.0 knows no 303: 302 there, as Sinatra). No URL redirects to the current path.
    * The Location is absolute from the request's host unless `absoluteRedirects` is off.
    */
-  redirect(location: string, status?: number): never {
-    const code = status ?? (this.req.method === "GET" ? 302 : 303);
-    this.#status = code;
-    this.header("location", this.url(location, this.settings.absoluteRedirects));
+  redirect(location?: string, status?: number): never {
+    const oldProtocol = httpVersion(this.req) === "1.0";
+    this.status(status ?? (this.req.method === "GET" || oldProtocol ? 302 : 303));
+    const target =
+      location === undefined
+        ? this.url("", this.settings.absoluteRedirects)
+        : this.url(location, this.settings.absoluteRedirects, this.settings.prefixedRedirects);
+    this.header("location", target);
     throw new Halt(undefined);
   }
 
   /**
-   * An absolute URL for a path of this app, from the request's scheme and host
-   * (X-Forwarded-Host/-Proto only when `trustProxy` is set). Absolute URLs pass through.
+   * A URL for a path of this app, from the request's scheme and host (X-Forwarded-Host/-Proto
+   * only from a proxy `trustProxy` trusts), under the path the app is mounted at
+   * (`Builder.map("/a", app)`: `c.url("/")` is ".../a/"). Absolute URLs pass through; no path is
+   * the current one.
    */
-  url(path = "", absolute = true): string {
+  url(path = "", absolute = true, addMountPath = true): string {
     if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith("//")) return path;
     const url = this.#requestUrl();
-    if (!absolute) return path || url.pathname;
+    const mount = addMountPath ? mountPath(this.req) : "";
+    const here = mount + url.pathname;
+    let target: string;
+    if (path === "") target = here;
+    else if (path.startsWith("/")) target = mount + path;
+    else {
+      const resolved = new URL(path, `http://x${here}`);
+      target = resolved.pathname + resolved.search + resolved.hash;
+    }
+    if (!absolute) return target;
     let origin = url.origin;
-    if (this.settings.trustProxy) {
+    if (fromTrustedProxy(this.req, this.settings.trustProxy)) {
       const host = firstValue(this.req.headers.get("x-forwarded-host"));
       const proto = firstValue(this.req.headers.get("x-forwarded-proto"));
       if (host || proto) origin = `${proto ?? url.protocol.slice(0, -1)}://${host ?? url.host}`;
     }
-    if (path === "") return origin + url.pathname;
-    if (path.startsWith("/")) return origin + path;
-    return new URL(path, origin + url.pathname).href;
+    return origin + target;
   }
 
   /** Sinatra's alias of url(). */
-  to(path = "", absolute = true): string {
-    return this.url(path, absolute);
+  to(path = "", absolute = true, addMountPath = true): string {
+    return this.url(path, absolute, addMountPath);
   }
 
   // ---- caching -----------------------------------------------------------------------------
@@ -318,28 +511,34 @@ export class Context<P = RouteParams> {
     return this.header("content-disposition", contentDisposition(disposition, filename));
   }
 
-  /** Sends a file (halts): conditional GET, ranges and a 404 for a missing file included. Relative paths are from `options.root`, else `settings.root`. */
+  /**
+   * Sends a file (halts): conditional GET and ranges included. A missing file is a 404 through the
+   * app's notFound/error(404) handlers. Relative paths are from `options.root`, else `settings.root`.
+   */
   async sendFile(path: string, options: SendFileOptions = {}): Promise<never> {
-    const root = rootOf(this.settings);
-    const base = options.root ?? root;
+    const base = options.root ?? rootOf(this.settings);
+    const status = options.status ?? (this.#status === 200 ? undefined : this.#status);
     const response = await sendFile(this.req, resolve(base, path), {
       root: base,
       ...options,
       headers: { ...this.#headers, ...options.headers },
-      status: options.status ?? (this.#status === 200 ? undefined : this.#status),
+      status,
     });
+    if (response.status === 404 && status !== 404) {
+      void response.body?.cancel();
+      throw new HttpError(404);
+    }
     throw new Halt(response);
   }
 
-  /** A streamed body (Sinatra's `stream`): `return c.stream(async (out) => { await out.write("…"); })`. */
+  /**
+   * A streamed body (Sinatra's `stream`): `return c.stream(async (out) => { await out.write("…"); })`.
+   * Like any body it is `text/html;charset=utf-8` unless `c.type()` says otherwise.
+   */
   stream(produce: (out: StreamWriter) => void | Promise<void>, options: { keepOpen?: boolean } = {}): Response {
-    this.#body = createStreamBody(
-      produce,
-      this.req.signal,
-      (error) => this.#host.logError(error, this.req),
-      options.keepOpen,
+    return this.#answer(
+      createStreamBody(produce, this.req.signal, (error) => this.#host.logError(error, this.req), options.keepOpen),
     );
-    return this.#build();
   }
 
   // ---- used by the App ---------------------------------------------------------------------
@@ -348,87 +547,148 @@ export class Context<P = RouteParams> {
   apply(result: HandlerResult | unknown): void {
     if (typeof result === "string") {
       // The most common result, without building its parts.
-      this.#response = undefined;
+      this.#unadopt(true);
       this.#body = result;
       this.#json = false;
+      this.#answered = true;
+      this.#changed = true;
+      return;
+    }
+    if (result === undefined || result === null) return;
+    if (result instanceof Response) {
+      this.#answered = true;
+      if (result !== this.#built) this.#adopt(result);
       return;
     }
     const parts = resultParts(result);
-    if (parts.response) {
-      this.#response = parts.response;
-      return;
-    }
-    if (parts.status !== undefined) this.#status = parts.status;
+    if (parts.status !== undefined) this.status(parts.status);
     if (parts.headers !== undefined) {
-      const target = (this.#headers ??= {});
       new Headers(parts.headers).forEach((value, name) => {
-        target[name] = value;
+        this.header(name, value);
       });
     }
     if (parts.body !== undefined) {
-      this.#response = undefined;
+      this.#unadopt(true);
       this.#body = parts.body;
       this.#json = parts.json === true;
+      this.#answered = true;
+      this.#changed = true;
     }
   }
 
-  /** Starts over after an error: status, headers and body of the failed attempt are dropped. */
-  reset(status: number): void {
+  /**
+   * Starts over for an error handler, as Sinatra does: the status is the error's, the body of the
+   * failed attempt is gone, and the headers set so far stay (`before { c.type("json") }` gives a
+   * JSON error page) except those that described the old body.
+   */
+  startOver(status: number): void {
+    this.#adopted = undefined;
+    this.#setCookies = undefined;
     this.#status = status;
-    this.#headers = undefined;
     this.#body = null;
     this.#json = false;
-    this.#response = undefined;
+    this.#answered = false;
+    this.#changed = true;
+    if (this.#headers) {
+      const headers = this.#writableHeaders();
+      for (const name of BODY_HEADERS) delete headers[name];
+    }
   }
 
-  /** The Response for everything set so far; a Response a handler returned gets the headers set through `c`. */
-  finish(): Response {
-    // The first time, a returned Response keeps its own headers; later (after filters) c's changes win.
-    this.#response = this.#response ? this.#mergeInto(this.#response, this.#finished) : this.#build();
-    this.#finished = true;
+  #writableHeaders(): HeaderRecord {
+    if (this.#headers === undefined) this.#headers = {};
+    else if (this.#headersShared) this.#headers = { ...this.#headers };
+    this.#headersShared = false;
+    return this.#headers;
+  }
+
+  /** Starts over with nothing kept: only for the plain 500 after an error handler failed. */
+  reset(status: number): void {
+    this.startOver(status);
     this.#headers = undefined;
-    this.#cookies = undefined;
-    return this.#response;
+    this.#headersShared = false;
+  }
+
+  /** Whether a handler gave a body since the last start over (an error handler that returns nothing did not). */
+  get answered(): boolean {
+    return this.#answered;
+  }
+
+  /** The Response for everything set so far. */
+  finish(): Response {
+    const cookies = this.#cookies?.outgoing.length ?? 0;
+    if (this.#adopted) {
+      if (cookies === 0) return this.#adopted;
+      this.#unadopt();
+    }
+    if (!this.#changed && this.#built && cookies === 0) return this.#built;
+    return this.#build();
+  }
+
+  /** Keeps a Response a handler returned whole while nothing changes it. Headers set before it stay unless it has its own. */
+  #adopt(response: Response): void {
+    this.#body = null;
+    this.#json = false;
+    this.#setCookies = undefined;
+    if (this.#headers && Object.keys(this.#headers).length > 0) {
+      this.#adopted = response;
+      this.#unadopt();
+    } else {
+      this.#adopted = response;
+      this.#status = response.status;
+    }
+  }
+
+  /** Moves an adopted Response into parts, so a change can be made to it. `dropBody`: a new body replaces it. */
+  #unadopt(dropBody = false): void {
+    const response = this.#adopted;
+    if (response === undefined) return;
+    this.#adopted = undefined;
+    this.#changed = true;
+    const buffered: BufferedParts | undefined = bufferedParts(response);
+    const headers = this.#writableHeaders();
+    this.#status = response.status;
+    if (buffered) {
+      Object.assign(headers, buffered.headers);
+      if (buffered.setCookies.length > 0) this.#setCookies = [...buffered.setCookies];
+      this.#body = dropBody ? null : (buffered.body as BodyInit | null);
+    } else {
+      response.headers.forEach((value, name) => {
+        if (name !== "set-cookie") headers[name] = value;
+      });
+      const cookies = response.headers.getSetCookie();
+      if (cookies.length > 0) this.#setCookies = cookies;
+      if (dropBody) void response.body?.cancel().catch(() => {});
+      else this.#body = response.body;
+    }
   }
 
   #build(): Response {
     const body = this.#body;
-    const headers = (this.#headers ??= {});
+    const headers = this.#writableHeaders();
     if (body !== null && headers["content-type"] === undefined) {
       headers["content-type"] = this.#json
         ? JSON_TYPE
-        : typeof body === "string"
+        : typeof body === "string" || body instanceof ReadableStream
           ? this.settings.defaultContentType
           : "application/octet-stream";
     }
-    const setCookies = this.#cookies?.outgoing ?? [];
+    const own = this.#cookies?.outgoing ?? [];
+    const setCookies = this.#setCookies ? [...this.#setCookies, ...own] : own;
     const whole = this.#status === 204 || this.#status === 304 ? null : body;
+    this.#changed = false;
     if (whole === null || typeof whole === "string" || whole instanceof Uint8Array) {
       // The common case: a whole body, sent without building a stream (see buffered-response.ts).
-      return bufferedResponse({ status: this.#status, headers, setCookies, body: whole });
+      // The headers object is shared with the Response; a later change copies it first.
+      this.#headersShared = true;
+      this.#built = bufferedResponse({ status: this.#status, headers, setCookies, body: whole });
+      return this.#built;
     }
     const init = new Headers(headers);
     for (const cookie of setCookies) init.append("set-cookie", cookie);
-    return new Response(body, { status: this.#status, headers: init });
+    this.#built = new Response(whole, { status: this.#status, headers: init });
+    return this.#built;
   }
-
-  #mergeInto(response: Response, override: boolean): Response {
-    const extra = this.#headers;
-    const cookies = this.#cookies?.outgoing ?? [];
-    if (!extra && cookies.length === 0) return response;
-    const headers = new Headers(response.headers);
-    for (const [name, value] of Object.entries(extra ?? {})) {
-      if (override || !headers.has(name)) headers.set(name, value);
-    }
-    for (const cookie of cookies) headers.append("set-cookie", cookie);
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-  }
-}
-
-function mediaType(contentType: string | null): string {
-  if (!contentType) return "";
-  const semicolon = contentType.indexOf(";");
-  return (semicolon < 0 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
 }
 
 const contentTypes = new Map<string, string>();
@@ -450,8 +710,9 @@ function resolveContentType(type: string, params?: Record<string, string>): stri
 }
 
 function fullContentType(type: string): string {
-  const full = type.includes("/") ? type : mimeTypeFor(type);
-  if (!full) throw new TypeError(`Unknown media type: ${type}`);
+  const full = type.includes("/") ? type : mimeTypeFor(type.replace(/^\./, ""));
+  if (!full)
+    throw new TypeError(`Unknown media type: ${type}; register it with app.mimeType("${type}", "type/subtype")`);
   return full;
 }
 

@@ -11,9 +11,18 @@ import type { Validation } from "./validation.js";
 // biome-ignore lint/complexity/noBannedTypes: `{}` is the identity of `&`, which is what "no helpers" must be
 export type NoHelpers = {};
 
-/** A route's handler; `V` is what its `validate` schemas give `c.valid`. */
-export type RouteHandler<P, H = NoHelpers, V = NoHelpers> = (c: Context<P> & H & { readonly valid: V }) => unknown;
-export type ErrorHandler<H = NoHelpers> = (c: Context<RouteParams> & H, error: any) => unknown;
+/** The per-request variables of an app that declared none: any name, values `unknown`. */
+// biome-ignore lint/complexity/noBannedTypes: as NoHelpers
+export type NoVariables = {};
+
+/** A route's handler; `V` types the per-request variables (`c.get`), `Valid` what its `validate` schemas give `c.valid`. */
+export type RouteHandler<P, H = NoHelpers, V extends object = NoVariables, Valid = NoHelpers> = (
+  c: Context<P, V> & H & { readonly valid: Valid },
+) => unknown;
+export type ErrorHandler<H = NoHelpers, V extends object = NoVariables> = (
+  c: Context<RouteParams, V> & H,
+  error: any,
+) => unknown;
 export type AnyErrorClass = abstract new (...args: any[]) => unknown;
 export type ErrorKey = AnyErrorClass | number | readonly [number, number];
 
@@ -24,7 +33,7 @@ export interface RouteEntry {
   label: string;
   conditions: Condition[];
   conditionSource: Conditions | undefined;
-  handler: RouteHandler<any, any>;
+  handler: RouteHandler<any, any, any, any>;
   /** The route's `validate` schemas, checked after its conditions and before its handler. */
   validation: Validation | undefined;
   /** The HEAD twin a `get` adds; not listed in the route table. */
@@ -32,14 +41,18 @@ export interface RouteEntry {
 }
 
 export interface Filter {
-  router: Router<Filter> | undefined; // a filter with a pattern matches through its own one-route router
+  router: Router<Filter> | undefined; // a filter with a pattern matches through its own router
   conditions: Condition[];
-  handler: RouteHandler<any, any>;
+  handler: RouteHandler<any, any, any>;
+  /** The pattern only says where the filter runs (a namespace's prefix and below): its `*` is not a param. */
+  scopeOnly: boolean;
 }
 
 export interface ErrorEntry {
   key: ErrorKey | undefined; // undefined: every error (Sinatra's `error do … end`)
-  handler: ErrorHandler<any>;
+  handler: ErrorHandler<any, any>;
+  /** A namespace's handler: only for requests under its prefix (matches the prefix and below). */
+  scope: Router<true> | undefined;
 }
 
 export interface Definition {
@@ -49,4 +62,8 @@ export interface Definition {
   errors: readonly ErrorEntry[];
   middleware: readonly Middleware[];
   helpers: Record<string, unknown>;
+  /** Short names registered with `app.mimeType(name, type)`. */
+  mimeTypes: ReadonlyMap<string, string>;
+  /** Templates registered with `app.template(name, source)`. */
+  templates: ReadonlyMap<string, string>;
 }

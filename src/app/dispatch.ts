@@ -1,37 +1,42 @@
-// The request pipeline of an App, in Sinatra's order:
+// The request pipeline of an App, in Sinatra's order (base.rb's call! and dispatch!):
 //
 //   static file (GET/HEAD, from the public folder)  -> answered, nothing else runs
-//   before filters (in definition order)
-//   first route that matches and whose conditions hold; `pass()` moves on to the next one
-//   error handlers (a thrown error, `halt` with an error status, or no route: a 404)
-//   after filters (they see the response and may change it)
+//   the urlencoded form is read, so params hold its fields from the first filter on
+//   before filters (in definition order; `pass()` ends the filter it is in)
+//   first route that matches and whose conditions hold (then its `validate` schemas); `pass()`
+//     moves on to the next one; when none is left, the app downstream answers (an App used as
+//     middleware), else a 405 when other methods have the path (`methodNotAllowed`), else a 404
+//   error handlers (a thrown error, or no route) -- which ones, in which order: error-handlers.ts
+//   after filters (for every request that got past the static files, matched or not)
 //   status handler (`error(404, h)` also runs for a 404 a route answered without an error)
 //
 // Every step answers synchronously unless it really awaits something: a step returns a value, or
 // a promise only when it must, and the next step follows it the same way (see maybe-async.ts).
 // So a sync route gives a sync `app.fetch`, and the Node adapter writes it in the same turn.
-// How a request stands between steps is an Outcome: a static file's Response, or a string.
+// How a request stands between steps is an Outcome: a static file's Response, or a name.
 import { bufferedParts, bufferedResponse } from "../http/buffered-response.js";
 import { compose } from "../http/compose.js";
 import { escapeHtml } from "../http/escape-html.js";
 import { HttpError, statusText } from "../http/http-error.js";
+import { isUrlencodedForm } from "../http/request-body.js";
 import { splitRequestUrl } from "../http/request-path.js";
 import { recordRoute } from "../http/route-record.js";
 import type { Handler } from "../http/types.js";
-import { cookieSession } from "../middleware/cookie-session.js";
-import { hostAuthorization } from "../middleware/host-authorization.js";
 import { renderNotFoundPage } from "../middleware/not-found-page.js";
 import { renderErrorPage } from "../middleware/show-exceptions.js";
 import type { RouteParams } from "../router/pattern.js";
 import { type RouteMatch, Router } from "../router/router.js";
 import { createPublicFolder, type PublicFolder } from "../static/public-folder.js";
 import { AllowedMethods } from "./allowed-methods.js";
+import { appMiddleware } from "./app-middleware.js";
 import { conditionsHold } from "./conditions.js";
-import { Context } from "./context.js";
+import { Context, type ContextHost } from "./context.js";
 import type { Definition, ErrorHandler, Filter, RouteEntry } from "./definition.js";
+import { errorHandlersFor, statusHandlersFor } from "./error-handlers.js";
 import { internalServerError, NotFound, ROUTE_NOT_FOUND, statusOf, statusPage } from "./errors.js";
 import { andThen, forEachInOrder, type MaybePromise } from "./maybe-async.js";
-import { hostAuthorizationOf, type Settings, showsExceptions, staticFolderOf, viewsFolderOf } from "./settings.js";
+import { resolveLogging } from "./request-logger.js";
+import { type Settings, showsExceptions, staticFolderOf, viewsFolderOf } from "./settings.js";
 import { Halt, Pass } from "./signals.js";
 import { PROBLEM_JSON, ValidationError } from "./validation.js";
 import { createViewRenderer } from "./views.js";
@@ -45,12 +50,14 @@ export interface DispatchedApp {
 }
 
 const EMPTY_PARAMS: RouteParams = Object.freeze({}) as RouteParams;
+const HTML = "text/html;charset=utf-8";
 
 /**
  * How a request stands before the error handlers and after filters: a static file (its Response),
- * a route answered or halted ("routed"), no route matched ("unrouted"), an error handled ("errored").
+ * a route answered or halted ("routed"), no route matched ("unrouted"), the app downstream
+ * answered ("forwarded"), an error handled ("errored").
  */
-type Outcome = Response | "routed" | "unrouted" | "errored";
+type Outcome = Response | "routed" | "unrouted" | "forwarded" | "errored";
 
 /**
  * The app frozen for serving: the route table compiled once, the static folder and middleware
@@ -63,13 +70,16 @@ export class Dispatch {
   readonly #router: Router<RouteEntry>;
   readonly #staticFiles: PublicFolder | undefined;
   readonly #ContextClass: typeof Context;
-  readonly #host: ConstructorParameters<typeof Context>[1];
+  readonly #host: ContextHost;
+  /** The app after this one when it is used as middleware (Sinatra's `forward`). */
+  readonly #downstream: Handler | undefined;
   /** Set when the `methodNotAllowed` setting is on. */
   readonly #allowed: AllowedMethods<RouteEntry> | undefined;
 
-  constructor(app: DispatchedApp, def: Definition) {
+  constructor(app: DispatchedApp, def: Definition, downstream?: Handler) {
     this.#app = app;
     this.#def = def;
+    this.#downstream = downstream;
     const settings = app.settings;
     this.#router = new Router<RouteEntry>({ strictPaths: settings.strictPaths });
     for (const route of def.routes) this.#router.add(route.method, route.pattern, route);
@@ -96,23 +106,20 @@ export class Dispatch {
     let renderer: ReturnType<typeof createViewRenderer> | undefined;
     this.#host = {
       settings,
+      mimeTypes: def.mimeTypes,
+      logging: resolveLogging(settings.logging, settings.environment),
       logError: (error, req) => app.logError(error, req),
-      render: (name, locals, options) => {
+      render: (template, locals, options, c) => {
         renderer ??= createViewRenderer({
           views: viewsFolderOf(settings),
           cache: settings.environment !== "development",
+          templates: def.templates,
         });
-        return renderer.render(name, locals, options);
+        return renderer.render(template, locals, options, c);
       },
     };
 
-    const middleware = [...def.middleware];
-    const hostGuard = hostAuthorizationOf(settings);
-    if (hostGuard) middleware.unshift(hostAuthorization(hostGuard));
-    if (settings.sessions) {
-      const options = typeof settings.sessions === "object" ? settings.sessions : {};
-      middleware.push(cookieSession({ environment: settings.environment, ...options }));
-    }
+    const middleware = appMiddleware(settings, def.middleware);
     const dispatch = (req: Request) => this.#dispatch(req);
     this.handler = middleware.length > 0 ? guard(compose(...middleware)(dispatch)) : dispatch;
   }
@@ -149,24 +156,29 @@ export class Dispatch {
     let outcome: MaybePromise<Outcome>;
     try {
       outcome = this.#answer(c, path);
-      if (outcome instanceof Promise) outcome = outcome.catch((error: unknown) => this.#recover(c, error));
+      if (outcome instanceof Promise) outcome = outcome.catch((error: unknown) => this.#recover(c, error, path));
     } catch (error) {
-      outcome = this.#recover(c, error);
+      outcome = this.#recover(c, error, path);
     }
     return outcome instanceof Promise
       ? outcome.then((settled) => this.#complete(c, path, settled))
       : this.#complete(c, path, outcome);
   }
 
-  /** A static file answers at once; otherwise the before filters run, then the first route that matches. */
+  /** A static file answers at once; otherwise the form is read, the before filters run, then the first route that matches. */
   #answer(c: Context<any>, path: string): MaybePromise<Outcome> {
     const method = c.req.method;
-    if (this.#staticFiles !== undefined && (method === "GET" || method === "HEAD")) {
-      // Static files skip filters and routes, as in Sinatra.
-      const file = this.#staticFiles(c.req, path);
-      if (file instanceof Promise) return file.then((found) => found ?? this.#filtersAndRoute(c, method, path));
-      if (file !== undefined) return file;
+    if (method === "GET" || method === "HEAD") {
+      if (this.#staticFiles !== undefined) {
+        // Static files skip filters and routes, as in Sinatra.
+        const file = this.#staticFiles(c.req, path);
+        if (file instanceof Promise) return file.then((found) => found ?? this.#filtersAndRoute(c, method, path));
+        if (file !== undefined) return file;
+      }
+      return this.#filtersAndRoute(c, method, path);
     }
+    // As Sinatra's params, c.params holds a urlencoded form's fields before the first filter runs.
+    if (isUrlencodedForm(c.req)) return c.form().then(() => this.#filtersAndRoute(c, method, path));
     return this.#filtersAndRoute(c, method, path);
   }
 
@@ -176,14 +188,14 @@ export class Dispatch {
     const baseParams: Record<string, unknown> = {};
     const filtered = forEachInOrder(before, (filter) => this.#runFilter(filter, c, path, baseParams));
     return andThen(filtered, () => {
-      // Params that filters captured are merged into every route's own.
+      // Params that filters captured or set are merged into every route's own.
       const base = Object.keys(baseParams).length > 0 ? baseParams : undefined;
       return this.#firstRoute(c, this.#router.match(method, path), base);
     });
   }
 
   /** A `halt` answers the request; any other error goes through the error handlers. */
-  #recover(c: Context<any>, error: unknown): MaybePromise<Outcome> {
+  #recover(c: Context<any>, error: unknown, path: string): MaybePromise<Outcome> {
     if (error instanceof Halt) {
       try {
         c.apply(error.result);
@@ -192,7 +204,7 @@ export class Dispatch {
         error = invalid; // halt with a result that cannot be a response
       }
     }
-    return andThen(this.#handleError(c, error), () => "errored");
+    return andThen(this.#handleError(c, error, path), () => "errored");
   }
 
   #complete(c: Context<any>, path: string, outcome: Outcome): MaybePromise<Response> {
@@ -204,55 +216,56 @@ export class Dispatch {
         return this.#refuseMethod(c, path, allowed.join(", "));
       }
       // No route matched: a 404 through the error handlers, without the cost of a throw.
-      return andThen(this.#handleError(c, ROUTE_NOT_FOUND), () => this.#finish(c, path, true));
+      return andThen(this.#handleError(c, ROUTE_NOT_FOUND, path), () => this.#finish(c, path, "errored"));
     }
-    return this.#finish(c, path, outcome === "errored");
+    return this.#finish(c, path, outcome);
   }
 
   /** `methodNotAllowed`: OPTIONS is answered with the methods, any other method is a 405 that lists them. */
   #refuseMethod(c: Context<any>, path: string, allow: string): MaybePromise<Response> {
     if (c.req.method === "OPTIONS") {
       c.status(204).header("allow", allow);
-      return this.#finish(c, path, false);
+      return this.#finish(c, path, "routed");
     }
     const refusal = new HttpError(405, undefined, { headers: { allow } });
-    return andThen(this.#handleError(c, refusal), () => this.#finish(c, path, true));
+    return andThen(this.#handleError(c, refusal, path), () => this.#finish(c, path, "errored"));
   }
 
-  #finish(c: Context<any>, path: string, errored: boolean): MaybePromise<Response> {
-    if (this.#def.after.length === 0) return this.#answerStatus(c, errored);
-    return this.#runAfterFilters(c, path, errored).then((stillErrored) => this.#answerStatus(c, stillErrored));
+  #finish(c: Context<any>, path: string, outcome: Outcome): MaybePromise<Response> {
+    const afterwards = this.#def.after.length === 0 ? outcome : this.#runAfterFilters(c, path, outcome);
+    return andThen(afterwards, (settled) => this.#answerStatus(c, path, settled));
   }
 
   /** A status answered without an error (halt(403), a route's 404) still gets its handler. */
-  #answerStatus(c: Context<any>, errored: boolean): MaybePromise<Response> {
-    if (!errored) {
-      const handler = this.#statusHandler(c.status());
-      if (handler) return andThen(this.#runErrorHandler(c, handler, undefined), () => c.finish());
-    }
-    return c.finish();
+  #answerStatus(c: Context<any>, path: string, outcome: Outcome): MaybePromise<Response> {
+    if (outcome === "errored" || outcome === "forwarded") return c.finish();
+    const handlers = statusHandlersFor(this.#def.errors, c.status(), path);
+    if (handlers.length === 0) return c.finish();
+    return andThen(this.#tryHandlers(c, handlers, undefined, 0), () => c.finish());
   }
 
-  /** After filters see the response and may change its headers; their return values are ignored. Resolves to "errored". */
-  async #runAfterFilters(c: Context<any>, path: string, errored: boolean): Promise<boolean> {
-    c.res = c.finish();
+  /** After filters see the response (`c.status()`, `c.responseBody`, `c.res`) and may change it; their return values are ignored. */
+  #runAfterFilters(c: Context<any>, path: string, outcome: Outcome): MaybePromise<Outcome> {
+    const failed = (error: unknown): MaybePromise<Outcome> => {
+      if (outcome === "errored") {
+        this.#app.logError(error, c.req);
+        return outcome;
+      }
+      return andThen(this.#handleError(c, error, path), () => "errored");
+    };
     try {
-      for (const filter of this.#def.after) {
+      const done = forEachInOrder(this.#def.after, (filter) => {
         try {
-          await this.#runFilter(filter, c, path, c.params as Record<string, unknown>);
+          const ran = this.#runFilter(filter, c, path, c.params as Record<string, unknown>);
+          return ran instanceof Promise ? ran.catch((signal) => haltAfter(c, signal)) : ran;
         } catch (signal) {
-          if (!(signal instanceof Halt)) throw signal;
-          c.apply(signal.result);
+          haltAfter(c, signal);
         }
-      }
+      });
+      return done instanceof Promise ? done.then(() => outcome, failed) : outcome;
     } catch (error) {
-      if (errored) this.#app.logError(error, c.req);
-      else {
-        await this.#handleError(c, error);
-        return true;
-      }
+      return failed(error);
     }
-    return errored;
   }
 
   #runFilter(
@@ -265,14 +278,14 @@ export class Dispatch {
     if (filter.router) {
       const match = filter.router.match("*", path).next();
       if (match.done) return;
-      params = Object.assign(baseParams, match.value.params);
+      params = Object.assign(baseParams, filter.scopeOnly ? withoutSplat(match.value.params) : match.value.params);
     }
     c.params = params;
-    if (filter.conditions.length === 0) return filter.handler(c);
-    return andThen(conditionsHold(filter.conditions, c), (held) => (held ? filter.handler(c) : undefined));
+    if (filter.conditions.length === 0) return callFilter(filter, c);
+    return andThen(conditionsHold(filter.conditions, c), (held) => (held ? callFilter(filter, c) : undefined));
   }
 
-  /** Runs the first matching route whose conditions hold; "unrouted" when none did. */
+  /** Runs the first matching route whose conditions hold; when none did, "unrouted" or the app downstream. */
   #firstRoute(
     c: Context<any>,
     matches: Iterator<RouteMatch<RouteEntry>>,
@@ -291,7 +304,12 @@ export class Dispatch {
       if (held) return this.#invoke(c, route, matches, baseParams);
     }
     c.params = baseParams ?? {};
-    return "unrouted";
+    if (this.#downstream === undefined) return "unrouted";
+    // Used as middleware: the next app answers what no route here matched (Sinatra's route_missing).
+    return andThen(this.#downstream(c.req), (response) => {
+      c.apply(response);
+      return "forwarded";
+    });
   }
 
   /** Runs a route's handler; a `pass()` moves on to the next matching route. */
@@ -332,21 +350,82 @@ export class Dispatch {
     throw signal;
   }
 
-  #handleError(c: Context<any>, error: unknown): MaybePromise<void> {
+  /**
+   * The error handlers answer, in Sinatra's order (error-handlers.ts); the headers set before the
+   * error stay. When none answers, frank's default page does.
+   */
+  #handleError(c: Context<any>, error: unknown, path: string): MaybePromise<void> {
     const status = statusOf(error);
-    c.reset(status);
+    c.startOver(status);
     c.error = error;
-    if (status === 404) c.header("x-cascade", "pass");
+    // Only "no route here" may be passed on to another app (Rack's cascade), as in Sinatra.
+    if (error instanceof NotFound) c.header("x-cascade", "pass");
     if (error instanceof HttpError) for (const name in error.headers) c.header(name, error.headers[name]);
+    const handlers = errorHandlersFor(this.#def.errors, error, status, path);
+    return andThen(this.#tryHandlers(c, handlers, error, 0), (answered) =>
+      answered ? undefined : this.#defaultPage(c, error, status),
+    );
+  }
 
-    const handler = this.#classHandler(error) ?? this.#statusHandler(status);
-    if (handler) return this.#runErrorHandler(c, handler, error);
+  /** Runs handlers in order until one answers (returns something, sets a body, or halts). */
+  #tryHandlers(
+    c: Context<any>,
+    handlers: readonly ErrorHandler<any, any>[],
+    error: unknown,
+    from: number,
+  ): MaybePromise<boolean> {
+    for (let i = from; i < handlers.length; i++) {
+      const answered = this.#runErrorHandler(c, handlers[i], error);
+      if (answered instanceof Promise) {
+        return answered.then((done) => done || this.#tryHandlers(c, handlers, error, i + 1));
+      }
+      if (answered) return true;
+    }
+    return false;
+  }
+
+  #runErrorHandler(c: Context<any>, handler: ErrorHandler<any, any>, error: unknown): MaybePromise<boolean> {
+    let result: unknown;
+    try {
+      result = handler(c, error);
+      if (!(result instanceof Promise)) {
+        c.apply(result);
+        return c.answered;
+      }
+    } catch (signal) {
+      return this.#errorHandlerFailed(c, signal);
+    }
+    return result.then(
+      (value: unknown) => {
+        c.apply(value);
+        return c.answered;
+      },
+      (signal: unknown) => this.#errorHandlerFailed(c, signal),
+    );
+  }
+
+  /** A halt in an error handler answers; an error there is a plain 500, never a crash or a hung request. */
+  #errorHandlerFailed(c: Context<any>, signal: unknown): boolean {
+    if (signal instanceof Halt) {
+      c.apply(signal.result);
+      return true;
+    }
+    this.#app.logError(signal, c.req);
+    c.reset(500);
+    c.type(HTML);
+    c.apply(statusPage(500));
+    return true;
+  }
+
+  /** Sinatra's terse pages in production; the development error and 404 pages when `showExceptions` says so. */
+  #defaultPage(c: Context<any>, error: unknown, status: number): MaybePromise<void> {
     if (error instanceof ValidationError) {
       c.type(PROBLEM_JSON);
       c.apply(error.problem());
       return;
     }
     const settings = this.#app.settings;
+    c.type(HTML);
     if (status >= 500) {
       this.#app.logError(error, c.req);
       if (showsExceptions(settings))
@@ -366,62 +445,33 @@ export class Dispatch {
     const message = error instanceof HttpError && error.expose ? error.message : statusText(status);
     c.apply(message === statusText(status) ? statusPage(status) : escapeHtml(message));
   }
+}
 
-  #runErrorHandler(c: Context<any>, handler: ErrorHandler, error: unknown): MaybePromise<void> {
-    let result: unknown;
-    try {
-      result = handler(c, error);
-      if (!(result instanceof Promise)) {
-        c.apply(result);
-        return;
-      }
-    } catch (signal) {
-      this.#errorHandlerFailed(c, signal);
-      return;
-    }
-    return result
-      .then((value: unknown) => c.apply(value))
-      .catch((signal: unknown) => this.#errorHandlerFailed(c, signal));
+/** A filter's handler; `pass()` inside a filter ends that filter, as in Sinatra. */
+function callFilter(filter: Filter, c: Context<any>): MaybePromise<unknown> {
+  try {
+    const result = filter.handler(c);
+    return result instanceof Promise ? result.catch(endsFilter) : result;
+  } catch (signal) {
+    return endsFilter(signal);
   }
+}
 
-  #errorHandlerFailed(c: Context<any>, signal: unknown): void {
-    if (signal instanceof Halt) {
-      c.apply(signal.result);
-      return;
-    }
-    // An error handler that fails still ends in a plain 500, never a crash or a hung request.
-    this.#app.logError(signal, c.req);
-    c.reset(500);
-    c.apply(statusPage(500));
-  }
+function endsFilter(signal: unknown): undefined {
+  if (signal instanceof Pass) return undefined;
+  throw signal;
+}
 
-  #classHandler(error: unknown): ErrorHandler | undefined {
-    const errors = this.#def.errors;
-    if (errors.length === 0) return undefined;
-    if (typeof error !== "object" || error === null) return this.#catchAll();
-    // Walk the class chain, most specific first, as Sinatra walks ancestors.
-    for (
-      let proto = Object.getPrototypeOf(error);
-      proto && proto !== Object.prototype;
-      proto = Object.getPrototypeOf(proto)
-    ) {
-      for (const { key, handler } of errors) if (typeof key === "function" && key.prototype === proto) return handler;
-    }
-    return error instanceof NotFound ? undefined : this.#catchAll();
-  }
+/** A halt in an after filter replaces the response; the other after filters still run. */
+function haltAfter(c: Context<any>, signal: unknown): void {
+  if (!(signal instanceof Halt)) throw signal;
+  c.apply(signal.result);
+}
 
-  #catchAll(): ErrorHandler | undefined {
-    for (const { key, handler } of this.#def.errors) if (key === undefined) return handler;
-    return undefined;
-  }
-
-  #statusHandler(status: number): ErrorHandler | undefined {
-    for (const { key, handler } of this.#def.errors) {
-      if (typeof key === "number" ? key === status : Array.isArray(key) && status >= key[0] && status <= key[1])
-        return handler;
-    }
-    return undefined;
-  }
+/** A namespace's prefix (`/users/:id` and `/users/:id/*`) gives its names to the filter, not the `*`. */
+function withoutSplat(params: RouteParams): RouteParams {
+  const { splat: _splat, ...named } = params;
+  return named as RouteParams;
 }
 
 /** A route with `validate` schemas: its handler runs once they pass (a failure throws a ValidationError). */

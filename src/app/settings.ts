@@ -3,6 +3,8 @@ import { resolve } from "node:path";
 import { LISTEN_HINT_VARIABLE } from "../http/listen-hint.js";
 import { environmentFromProcess } from "../http/environment.js";
 import type { OpenApiSettings } from "./openapi.js";
+import type { LoggingSetting } from "./request-logger.js";
+import type { TrustProxy } from "./trusted-proxy.js";
 
 /** The settings frank itself reads; apps may set any other name too (Sinatra's `set`). */
 export interface KnownSettings {
@@ -23,8 +25,13 @@ export interface KnownSettings {
   strictPaths: boolean;
   /** Location headers are absolute URLs built from the request's host. */
   absoluteRedirects: boolean;
-  /** Trust X-Forwarded-Host/-Proto (only behind a proxy you control). */
-  trustProxy: boolean;
+  /** `redirect("/x")` in a mounted app goes to "<mount path>/x" (Sinatra's default: off; `c.to("/x")` always does). */
+  prefixedRedirects: boolean;
+  /**
+   * Believe X-Forwarded-For/-Host/-Proto: false (default), true (from proxies on loopback and
+   * private addresses, Rack's rule), or a list of proxy addresses and CIDR ranges.
+   */
+  trustProxy: TrustProxy;
   /** Content type of string results. */
   defaultContentType: string;
   /** Development error and 404 pages; default: in development. */
@@ -33,6 +40,12 @@ export interface KnownSettings {
   dumpErrors: boolean | undefined;
   /** Cookie sessions: true, or the session middleware's options. */
   sessions: boolean | Record<string, unknown>;
+  /** The session secret (else SESSION_SECRET; in development, one kept per app folder). */
+  sessionSecret: string | readonly string[] | undefined;
+  /** A POST form's `_method` field (or X-HTTP-Method-Override) picks PUT, PATCH or DELETE routes. */
+  methodOverride: boolean;
+  /** `c.logger`: false, true ("info"), a level, or `{ level, format, write }`. Default: on, except in test. */
+  logging: LoggingSetting | undefined;
   /**
    * The DNS-rebinding guard (403 "Host not permitted" for unknown Host headers). Default: on
    * only in development while the server listens on loopback only; never behind an Ingress.
@@ -65,11 +78,15 @@ export function defaultSettings(environment = environmentFromProcess()): Setting
     views: undefined,
     strictPaths: true,
     absoluteRedirects: true,
+    prefixedRedirects: false,
     trustProxy: false,
     defaultContentType: "text/html;charset=utf-8",
     showExceptions: undefined,
     dumpErrors: undefined,
     sessions: false,
+    sessionSecret: undefined,
+    methodOverride: false,
+    logging: undefined,
     hostAuthorization: undefined,
     methodNotAllowed: false,
     openapi: undefined,

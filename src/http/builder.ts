@@ -1,6 +1,7 @@
 import { compose } from "./compose.js";
 import { toHandler, type Handler, type Middleware, type Servable } from "./types.js";
 import { derivedRequest } from "./derived-request.js";
+import { mountedAt } from "./mount-path.js";
 
 interface Mount {
   prefix: string;
@@ -9,7 +10,8 @@ interface Mount {
 
 /**
  * Rack::Builder in Web standards: `use` middleware, `map` a path prefix to any handler
- * (the prefix is stripped from the URL the inner handler sees), `run` the fallback.
+ * (the prefix is stripped from the URL the inner handler sees and kept as its mount path, Rack's
+ * SCRIPT_NAME), `run` the fallback.
  * `builder.fetch` is itself a handler, so builders nest.
  */
 export class Builder {
@@ -52,7 +54,9 @@ export class Builder {
         const path = url.pathname;
         if (prefix === "" || path === prefix || path.startsWith(prefix + "/")) {
           url.pathname = path.slice(prefix.length) || "/";
-          return handler(derivedRequest(req, { url }));
+          const inner = derivedRequest(req, { url });
+          mountedAt(req, inner, prefix); // the app builds its own URLs with it (Rack's SCRIPT_NAME)
+          return handler(inner);
         }
       }
     }

@@ -178,3 +178,17 @@ export function negotiateEncoding(acceptEncoding: string | null, offered: readon
   }
   return best;
 }
+
+/**
+ * The media ranges of an Accept header, most preferred first (q, then specificity, then the
+ * client's order), without parameters; `["*\/*"]` when there is no header (Sinatra's `request.accept`).
+ */
+export function acceptedMediaTypes(accept: string | null): string[] {
+  if (accept === null || accept.trim() === "") return ["*/*"];
+  const weight = (range: MediaRange) => (range.type === "*" ? 0 : 2) + (range.subtype === "*" ? 0 : 1);
+  return parseAccept(accept)
+    .map((range, order) => ({ range, order }))
+    .filter(({ range }) => range.q > 0)
+    .sort((a, b) => b.range.q - a.range.q || weight(b.range) - weight(a.range) || a.order - b.order)
+    .map(({ range }) => `${range.type}/${range.subtype}`);
+}

@@ -4,8 +4,22 @@ import type { Middleware } from "../http/types.js";
 import { editHeaders } from "./response-headers.js";
 import { RequestState } from "../http/request-state.js";
 
-/** The session: a plain object of JSON values, changed in place by the handler. */
-export type Session = Record<string, unknown>;
+/**
+ * The session: a plain object of JSON values, changed in place by the handler.
+ * `session.clear()` (Sinatra's `session.clear`) empties it; the cookie is then removed.
+ */
+export type Session = Record<string, unknown> & { clear(): void };
+
+/** `clear` is not a key of the session: it is neither stored nor listed. */
+function withClear(data: Record<string, unknown>): Session {
+  Object.defineProperty(data, "clear", {
+    value() {
+      for (const key of Object.keys(data)) delete data[key];
+    },
+    enumerable: false,
+  });
+  return data as Session;
+}
 
 export interface CookieSessionOptions {
   /**
@@ -26,6 +40,11 @@ export interface CookieSessionOptions {
   environment?: string;
   /** Where the development warning goes. Default console. */
   logger?: { warn(message: string): void };
+  /**
+   * The secret to use in development when none is given, so sessions survive a restart (the App
+   * passes the app folder's, see development-secret.ts). Without it a random one is used.
+   */
+  developmentSecret?: string;
 }
 
 const MIN_SECRET_LENGTH = 32;
@@ -53,9 +72,11 @@ export function cookieSession(options: CookieSessionOptions = {}): Middleware {
   const aad = Buffer.from(name);
 
   return (next) => async (req) => {
+    // An App used as middleware in front of another shares the request's one session.
+    if (sessions.get(req) !== undefined) return next(req);
     const incoming = readCookie(req.headers.get("cookie"), name);
     const decoded = incoming === undefined ? undefined : open(incoming, keys, aad);
-    const session: Session = decoded ?? {};
+    const session: Session = withClear(decoded ?? {});
     const before = JSON.stringify(session);
     sessions.set(req, { session });
 
@@ -107,6 +128,7 @@ function resolveSecrets(options: CookieSessionOptions): string[] {
       `sessions need SESSION_SECRET in ${environment}: without it every restart and every replica would reject the others' cookies. Make one with: openssl rand -hex 32`,
     );
   }
+  if (environment === "development" && options.developmentSecret) return [options.developmentSecret];
   if (environment === "development") {
     (options.logger ?? console).warn(
       "frank: SESSION_SECRET is not set; using a random secret, so sessions end when the process restarts",

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CLIENT_ADDRESS } from "../http/client-address.js";
+import { HTTP_VERSION } from "../http/connection-info.js";
 import { lazyPrototype } from "../http/lazy-prototype.js";
 import { REPORTS_RESPONSE_SENT } from "../http/response-sent.js";
 import { MATCHED_ROUTE } from "../http/route-record.js";
@@ -222,10 +223,16 @@ const lazyRequestPrototype = lazyPrototype<LazyRequest>(
     arrayBuffer: wholeBodyMethod("arrayBuffer"),
     // frank's adapter tells middleware (the access log) when each response has been sent.
     [REPORTS_RESPONSE_SENT]: { value: true },
-    // ... and the client's address (rate limiting keys on it).
+    // What only the socket knows: the client's address (c.ip, rate limiting) and the HTTP version
+    // (Sinatra's HTTP/1.0 redirect rule); see http/client-address.ts and http/connection-info.ts.
     [CLIENT_ADDRESS]: {
       get(this: LazyRequest) {
         return this[kIncoming].socket.remoteAddress;
+      },
+    },
+    [HTTP_VERSION]: {
+      get(this: LazyRequest) {
+        return this[kIncoming].httpVersion;
       },
     },
     [Symbol.for("nodejs.util.inspect.custom")]: {
