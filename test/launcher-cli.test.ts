@@ -135,6 +135,18 @@ test("serves a Hono app file", async () => {
   }
 });
 
+test("serves `export default class MyApp extends App` (Sinatra's modular style) as new MyApp()", async () => {
+  const running = frank(["test/fixtures/apps/modular/app.ts", "-o", "127.0.0.1", "-p", "0", "--no-reload"]);
+  try {
+    const url = await running.url;
+    const res = await fetch(url);
+    assert.deepEqual([res.status, await res.text()], [200, "served by new MyApp()"], running.output());
+    assert.equal(await (await fetch(url + "root")).text(), join(FIXTURES, "modular"));
+  } finally {
+    await stop(running);
+  }
+});
+
 test("serves a plain handler function from a .js file, found by the default file names", async () => {
   const running = frank(["-o", "127.0.0.1", "-p", "0", "--no-reload"], { cwd: join(FIXTURES, "function") });
   try {

@@ -6,8 +6,8 @@ export class CliError extends Error {
   readonly exitCode: number;
   readonly usage?: string;
 
-  constructor(message: string, options: { exitCode?: number; usage?: string } = {}) {
-    super(message);
+  constructor(message: string, options: { exitCode?: number; usage?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "CliError";
     this.exitCode = options.exitCode ?? 1;
     this.usage = options.usage;

@@ -101,10 +101,10 @@ async function importExplained(path: string, what: string): Promise<Record<strin
 function explainLoadError(caught: unknown, path: string, what: string): never {
   const error = caught instanceof Error ? caught : new Error(String(caught));
   if (error instanceof SyntaxError || error.name === "TransformError" || /Transform failed/.test(error.message)) {
-    throw new CliError(`syntax error in ${what}: ${locateSyntaxError(error, path)}`);
+    throw new CliError(`syntax error in ${what}: ${locateSyntaxError(error, path)}`, { cause: error });
   }
   if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") {
-    throw new CliError(`${what} could not be loaded: ${error.message.split("\n")[0]}`);
+    throw new CliError(`${what} could not be loaded: ${error.message.split("\n")[0]}`, { cause: error });
   }
   const frame = userFrame(error);
   // A bundle holds the TypeScript files it could see; one imported by a computed path needs loader hooks.
@@ -114,6 +114,7 @@ function explainLoadError(caught: unknown, path: string, what: string): never {
       : "";
   throw new CliError(
     `${what} failed while loading: ${error.name}: ${error.message.split("\n")[0]}${frame ? ` (at ${frame})` : ""}${hint}`,
+    { cause: error },
   );
 }
 
@@ -122,17 +123,25 @@ function isServable(value: unknown): value is Servable {
   return value !== null && typeof value === "object" && typeof (value as { fetch?: unknown }).fetch === "function";
 }
 
-/** `export default class MyApp extends App {}` (Sinatra's modular style) is served as `new MyApp()`. */
-function isServableClass(value: unknown): value is new () => Servable {
-  return (
-    typeof value === "function" && typeof (value as { prototype?: { fetch?: unknown } }).prototype?.fetch === "function"
-  );
+/**
+ * `export default class MyApp extends App {}` (Sinatra's modular style) is served as `new MyApp()`.
+ * A class is told apart from a handler function by its source: an App's `fetch` is an instance
+ * field, so the class's prototype does not have it.
+ */
+function isClass(value: unknown): value is new () => unknown {
+  return typeof value === "function" && /^class[\s{]/.test(Function.prototype.toString.call(value));
 }
 
 function pickServable(module: Record<string, unknown>, file: string): Servable {
   for (const name of ["default", "app"]) {
     const value = module[name];
-    if (isServableClass(value)) return new value();
+    if (isClass(value)) {
+      const instance = new value();
+      if (isServable(instance)) return instance;
+      throw new CliError(
+        `${shortPath(file)}: the ${name === "default" ? "default export" : "export app"} is a class whose instances have no fetch(request); export a frank App class or an app`,
+      );
+    }
     if (isServable(value)) return value;
   }
   const exported = Object.keys(module);
@@ -160,8 +169,9 @@ async function importBundledExplained(file: string, what: string): Promise<Recor
     const place = caught.place
       ? `${shortPath(caught.place.file)}:${caught.place.line}:${caught.place.column}`
       : shortPath(file);
-    if (caught.kind === "syntax") throw new CliError(`syntax error in ${what}: ${place}: ${caught.text}`);
-    throw new CliError(`${what} could not be loaded: ${caught.text} (imported at ${place})`);
+    if (caught.kind === "syntax")
+      throw new CliError(`syntax error in ${what}: ${place}: ${caught.text}`, { cause: caught });
+    throw new CliError(`${what} could not be loaded: ${caught.text} (imported at ${place})`, { cause: caught });
   }
 }
 
