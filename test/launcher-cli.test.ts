@@ -1,94 +1,13 @@
 // The `frank` command as a user runs it: real processes, real sockets on loopback.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const MAIN = join(ROOT, "src/cli/main.ts");
-const FIXTURES = join(ROOT, "test/fixtures/apps");
-/** tsx by location, so frank also starts from folders outside the repository. */
-const TSX = import.meta.resolve("tsx");
-
-/** The environment of a laptop: no container, no environment variables of ours. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, FRANK_CONTAINER: "0" };
-  return { ...env, ...extra };
-}
-
-interface Frank {
-  child: ChildProcess;
-  output(): string;
-  /** The first URL of the banner, once frank listens. */
-  url: Promise<string>;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Starts frank from its sources (through tsx), or with `compiled` as users run it: bin/frank.js on dist/. */
-function frank(
-  args: string[],
-  options: { env?: Record<string, string>; cwd?: string; compiled?: boolean } = {},
-): Frank {
-  const command = options.compiled ? [join(ROOT, "bin/frank.js"), ...args] : ["--import", TSX, MAIN, ...args];
-  const child = spawn(process.execPath, command, { cwd: options.cwd ?? ROOT, env: cleanEnv(options.env) });
-  let output = "";
-  let announce!: (url: string) => void;
-  const url = new Promise<string>((resolve) => (announce = resolve));
-  const collect = (chunk: Buffer) => {
-    output += chunk;
-    const found = /^ {3}(http:\/\/\S+\/)\n/m.exec(output);
-    if (found) announce(found[1]);
-  };
-  child.stdout!.on("data", collect);
-  child.stderr!.on("data", collect);
-  const exit = once(child, "exit").then(([code, signal]) => ({
-    code: code as number | null,
-    signal: signal as NodeJS.Signals | null,
-  }));
-  exit.then(() => announce(""));
-  return { child, output: () => output, url, exit };
-}
-
-/** Runs frank to completion (for commands that end, and for errors). */
-function frankOnce(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
-  const result = spawnSync(process.execPath, ["--import", TSX, MAIN, ...args], {
-    cwd: options.cwd ?? ROOT,
-    env: cleanEnv(options.env),
-    encoding: "utf8",
-    timeout: 30_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Waits until frank has printed something matching PATTERN (output arrives in pieces). */
-async function printed(running: Frank, pattern: RegExp): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!pattern.test(running.output()) && Date.now() < deadline)
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  assert.match(running.output(), pattern);
-}
-
-async function stop(running: Frank, signal: NodeJS.Signals = "SIGTERM") {
-  if (running.child.exitCode === null) running.child.kill(signal);
-  return running.exit;
-}
-
-/** A scratch folder that is an ES module package, for apps that must not sit in the repository. */
-function scratch(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "frank-launcher-"));
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, ".."), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+import { cleanEnv, FIXTURES, frank, frankOnce, printed, ROOT, scratch, stop } from "./support/launcher.js";
 
 function assertOneLineError(result: { status: number | null; stderr: string }, pattern: RegExp, status = 1) {
   assert.equal(result.status, status, result.stderr);

@@ -8,7 +8,11 @@ import type { ServeLogging } from "../server/serve.js";
 import { CliError } from "./cli-error.js";
 import { LIFECYCLE_OPTIONS, lifecycleFlags } from "./lifecycle-options.js";
 import { loadApp, requireAppFile, requireModule } from "./load-app.js";
-import { RELOAD_CHILD, reportReady, superviseWithReload } from "./reload.js";
+import { dirname } from "node:path";
+import { renderErrorPage } from "../middleware/show-exceptions.js";
+import type { Servable } from "../http/types.js";
+import { watchSet } from "./module-graph.js";
+import { RELOAD_CHILD, RELOAD_SERVED_BEFORE, reportToSupervisor, superviseWithReload } from "./reload.js";
 import { parseWithUsage, SERVER_OPTIONS, serverFlags } from "./server-options.js";
 import { SERVE_USAGE, serveHelp } from "./serve-usage.js";
 import { frankVersion } from "./version.js";
@@ -65,9 +69,26 @@ export async function run(args: string[]): Promise<number | undefined> {
     return superviseWithReload(file, process.argv.slice(2), userEnv);
   }
 
-  for (const specifier of values.require ?? []) await requireModule(specifier);
-  const { app } = await loadApp(file, { tsx: values.tsx });
-  await serve(app, { ...flags, quiet: values.quiet, processEnv: userEnv, logging: frankLogging });
-  reportReady();
+  const options = { ...flags, quiet: values.quiet, processEnv: userEnv, logging: frankLogging };
+  let app: Servable;
+  try {
+    for (const specifier of values.require ?? []) await requireModule(specifier);
+    app = (await loadApp(file, { tsx: values.tsx })).app;
+  } catch (error) {
+    // Under --reload, once the app has served, an edit that breaks it shows the development error
+    // page in the browser until the next change, instead of a refused connection.
+    if (!(process.env[RELOAD_CHILD] && process.env[RELOAD_SERVED_BEFORE] && error instanceof CliError)) throw error;
+    console.error(`frank: ${error.message}`);
+    await serve(loadErrorPage(error, file), options);
+    reportToSupervisor("failed", await watchSet(file));
+    return undefined;
+  }
+  await serve(app, options);
+  if (process.env[RELOAD_CHILD]) reportToSupervisor("ready", await watchSet(file, app));
   return undefined;
+}
+
+/** What the browser gets while the app cannot load: the development error page, for every request. */
+function loadErrorPage(error: Error, file: string): Servable {
+  return { fetch: (req: Request) => renderErrorPage(error, req, { appRoot: dirname(file) }) };
 }
