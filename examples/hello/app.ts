@@ -1,5 +1,5 @@
 // Hello, world in frank. Try `npx frank examples/hello/app.ts`, then open /hello/frank.
-import { App } from "../../src/index.js";
+import { App } from "frank";
 
 const app = new App();
 app.get("/", () => "Hello, world! Try /hello/yourname.");

@@ -1,0 +1,70 @@
+// The todo example as a person uses it: the `frank` command serves it on a real socket, and
+// headless Chromium fills in its forms — sessions, flash messages, the layout, method override.
+import assert from "node:assert/strict";
+import { mkdir } from "node:fs/promises";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { chromiumUnavailableReason, launchChromium } from "../support/chromium.js";
+import { frank, stop } from "../support/launcher.js";
+import { skipUnlessAvailable } from "../support/prerequisites.js";
+
+const skip = skipUnlessAvailable(chromiumUnavailableReason());
+const SCREENSHOT_DIR = fileURLToPath(new URL("../../test-output/", import.meta.url));
+const SESSION_SECRET = "an-example-session-secret-of-32-chars-or-more";
+
+test("the todo app: add, validate, toggle and delete through its forms in Chromium", { skip }, async (t) => {
+  const running = frank(["examples/todo/app.ts", "-E", "production", "-o", "127.0.0.1", "-p", "0"], {
+    env: { SESSION_SECRET },
+  });
+  t.after(() => stop(running));
+  const url = await running.url;
+  assert.ok(url, running.output());
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+
+  await page.goto(url);
+  assert.equal(await page.title(), "Todos · frank");
+  assert.equal(await page.textContent(".empty"), "Nothing to do.");
+
+  // An empty title: the form comes back with the error, for this response only.
+  const invalid = page.waitForResponse((res) => res.url().endsWith("/todos"));
+  await page.click("form.new button");
+  assert.equal((await invalid).status(), 422);
+  assert.equal(await page.textContent(".error"), "A todo needs a title.");
+
+  await page.fill("input[name=title]", "Buy milk");
+  await page.click("form.new button");
+  await page.waitForURL(url);
+  assert.equal(await page.textContent(".notice"), "Added “Buy milk”.");
+  assert.equal(await page.textContent(".todos .title"), "Buy milk");
+
+  await page.reload();
+  assert.equal(await page.locator(".notice").count(), 0, "a flash message shows once");
+
+  await page.click("button[aria-label='toggle Buy milk']");
+  await page.waitForSelector(".todos li.done");
+
+  await page.fill("input[name=title]", "Write <script>alert(1)</script>");
+  await page.click("form.new button");
+  await page.waitForSelector(".todos li:nth-child(2)");
+  assert.equal(await page.textContent(".todos li:nth-child(2) .title"), "Write <script>alert(1)</script>", "escaped");
+
+  await page.click("button[aria-label='delete Buy milk']");
+  await page.waitForSelector(".notice");
+  assert.equal(await page.textContent(".notice"), "Deleted “Buy milk”.");
+  assert.equal(await page.locator(".todos li").count(), 1);
+
+  // Another visitor (another session) has their own list.
+  const stranger = await browser.newPage();
+  await stranger.goto(url);
+  assert.equal(await stranger.textContent(".empty"), "Nothing to do.");
+
+  const missing = await page.goto(`${url}nowhere`);
+  assert.equal(missing?.status(), 404);
+  assert.match((await page.textContent("main")) ?? "", /There is nothing at \/nowhere/);
+
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  await page.goto(url);
+  await page.screenshot({ path: `${SCREENSHOT_DIR}todo.png`, fullPage: true });
+});
