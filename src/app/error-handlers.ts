@@ -1,6 +1,7 @@
 // Which error handlers answer an error, in the order they are tried (Sinatra's error_block!):
 //
-//   handlers for the error's class, then for each parent class (most specific first)
+//   handlers for the error's class, then for each parent class (most specific first); for a
+//     missing route (NotFound) that includes `error(404, h)`/`notFound(h)`, as Sinatra registers them
 //   handlers for the status (`error(404, h)`, `error([500, 599], h)`)
 //   handlers for every error (`error(h)`), except for a request no route matched
 //
@@ -54,7 +55,16 @@ export function errorHandlersFor(
       proto && proto !== Object.prototype;
       proto = Object.getPrototypeOf(proto)
     ) {
-      pick(entries, path, (entry) => typeof entry.key === "function" && entry.key.prototype === proto, handlers);
+      // As Sinatra's `error 404` also registers for NotFound: a missing route reaches `notFound`
+      // handlers before the handlers of status ranges.
+      const notFound = proto === NotFound.prototype;
+      pick(
+        entries,
+        path,
+        (entry) =>
+          (typeof entry.key === "function" && entry.key.prototype === proto) || (notFound && entry.key === 404),
+        handlers,
+      );
     }
   }
   pick(entries, path, (entry) => matchesStatus(entry, status), handlers);

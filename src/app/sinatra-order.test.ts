@@ -64,6 +64,15 @@ describe("which error handler answers", () => {
     assert.equal(await (await app.request("/boom")).text(), "the range handler");
   });
 
+  it("a missing route reaches notFound before a later range, as Sinatra's error 404 also names NotFound", async () => {
+    const app = testApp();
+    app.notFound(() => "not found handler");
+    app.error([400, 510], () => "range handler");
+    app.get("/gone", (c) => c.halt(404));
+    assert.equal(await (await app.request("/nowhere")).text(), "not found handler");
+    assert.equal(await (await app.request("/gone")).text(), "range handler", "a 404 status: the last defined");
+  });
+
   it("a class handler before a status handler; the most specific class first", async () => {
     class Missing extends HttpError {
       constructor() {
