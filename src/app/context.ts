@@ -307,7 +307,7 @@ export class Context<P = RouteParams, V extends object = NoVariables> {
   type(type: string, params?: Record<string, string>): this;
   type(type?: string, params?: Record<string, string>): string | null | this {
     if (type === undefined) return this.header("content-type");
-    const registered = this.#host.mimeTypes.get(type.replace(/^\./, ""));
+    const registered = this.#host.mimeTypes.size === 0 ? undefined : this.#host.mimeTypes.get(type.replace(/^\./, ""));
     return this.header("content-type", resolveContentType(registered ?? type, params));
   }
 

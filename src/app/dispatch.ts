@@ -232,13 +232,13 @@ export class Dispatch {
   }
 
   #finish(c: Context<any>, path: string, outcome: Outcome): MaybePromise<Response> {
-    const afterwards = this.#def.after.length === 0 ? outcome : this.#runAfterFilters(c, path, outcome);
-    return andThen(afterwards, (settled) => this.#answerStatus(c, path, settled));
+    if (this.#def.after.length === 0) return this.#answerStatus(c, path, outcome);
+    return andThen(this.#runAfterFilters(c, path, outcome), (settled) => this.#answerStatus(c, path, settled));
   }
 
   /** A status answered without an error (halt(403), a route's 404) still gets its handler. */
   #answerStatus(c: Context<any>, path: string, outcome: Outcome): MaybePromise<Response> {
-    if (outcome === "errored" || outcome === "forwarded") return c.finish();
+    if (outcome === "errored" || outcome === "forwarded" || this.#def.errors.length === 0) return c.finish();
     const handlers = statusHandlersFor(this.#def.errors, c.status(), path);
     if (handlers.length === 0) return c.finish();
     return andThen(this.#tryHandlers(c, handlers, undefined, 0), () => c.finish());
@@ -412,7 +412,7 @@ export class Dispatch {
     }
     this.#app.logError(signal, c.req);
     c.reset(500);
-    c.type(HTML);
+    c.header("content-type", HTML);
     c.apply(statusPage(500));
     return true;
   }
@@ -425,7 +425,7 @@ export class Dispatch {
       return;
     }
     const settings = this.#app.settings;
-    c.type(HTML);
+    c.header("content-type", HTML);
     if (status >= 500) {
       this.#app.logError(error, c.req);
       if (showsExceptions(settings))
