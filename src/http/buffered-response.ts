@@ -77,11 +77,11 @@ export function bufferedParts(response: Response): BufferedParts | undefined {
 /**
  * Sets a header on a buffered response without making it a real one; false when `response`
  * is not (or no longer) buffered, and the caller edits `response.headers` instead.
- * `name` must be a valid header name; Set-Cookie is not set this way.
+ * `lowerCaseName` must be a valid header name in lower case; Set-Cookie is not set this way.
  */
-export function setBufferedHeader(response: Response, name: string, value: string): boolean {
+export function setBufferedHeader(response: Response, lowerCaseName: string, value: string): boolean {
   const parts = bufferedParts(response);
   if (parts === undefined) return false;
-  parts.headers[name.toLowerCase()] = value;
+  parts.headers[lowerCaseName] = value;
   return true;
 }

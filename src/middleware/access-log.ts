@@ -1,6 +1,6 @@
 import { environmentFromProcess } from "../http/environment.js";
 import type { Middleware } from "../http/types.js";
-import { splitRequestUrl } from "../http/request-path.js";
+import { requestPath, splitRequestUrl } from "../http/request-path.js";
 import { HttpError } from "../http/http-error.js";
 import { serverReportsSent, whenResponseSent } from "../http/response-sent.js";
 import { traceIdsOf } from "../http/trace-ids.js";
@@ -106,6 +106,14 @@ export function isoTime(time: number): string {
   return `${isoPrefix}${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}Z`;
 }
 
+/** Characters JSON.stringify escapes in a string (lone surrogates included). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A string as JSON writes it; most need no escapes, and are quoted without a call to JSON.stringify. */
+function jsonString(value: string): string {
+  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
 /** A number as JSON writes it (NaN and the infinities are null). */
 function jsonNumber(value: number): string {
   return Number.isFinite(value) ? String(value) : "null";
@@ -119,12 +127,13 @@ function jsonNumber(value: number): string {
  */
 export function formatJsonLine(entry: AccessEntry, time: number | Date = Date.now()): string {
   const when = typeof time === "number" ? time : time.getTime();
-  let line = `{"time":"${isoTime(when)}","level":"${entry.status >= 500 ? "error" : "info"}","method":${JSON.stringify(entry.method)},"path":${JSON.stringify(entry.path)},"status":${entry.status},"duration_ms":${jsonNumber(Math.round(entry.durationMs * 1000) / 1000)},"bytes":${entry.bytes}`;
-  if (entry.remoteAddress !== undefined) line += `,"remote_addr":${JSON.stringify(entry.remoteAddress)}`;
-  if (entry.userAgent !== undefined) line += `,"user_agent":${JSON.stringify(entry.userAgent)}`;
-  if (entry.requestId !== undefined) line += `,"request_id":${JSON.stringify(entry.requestId)}`;
-  if (entry.traceId !== undefined) line += `,"trace_id":${JSON.stringify(entry.traceId)}`;
-  if (entry.spanId !== undefined) line += `,"span_id":${JSON.stringify(entry.spanId)}`;
+  const { remoteAddress, userAgent, requestId, traceId, spanId } = entry;
+  let line = `{"time":"${isoTime(when)}","level":"${entry.status >= 500 ? "error" : "info"}","method":${jsonString(entry.method)},"path":${jsonString(entry.path)},"status":${entry.status},"duration_ms":${jsonNumber(Math.round(entry.durationMs * 1000) / 1000)},"bytes":${entry.bytes}`;
+  if (remoteAddress !== undefined) line += `,"remote_addr":${jsonString(remoteAddress)}`;
+  if (userAgent !== undefined) line += `,"user_agent":${jsonString(userAgent)}`;
+  if (requestId !== undefined) line += `,"request_id":${jsonString(requestId)}`;
+  if (traceId !== undefined) line += `,"trace_id":${jsonString(traceId)}`;
+  if (spanId !== undefined) line += `,"span_id":${jsonString(spanId)}`;
   if (entry.aborted) line += `,"aborted":true`;
   return `${line}}`;
 }
@@ -187,7 +196,7 @@ export function accessLog(options: AccessLogOptions = {}): Middleware {
     const trace = traceIdsOf(req);
     const entry: AccessEntry = {
       method: req.method,
-      path: splitRequestUrl(req.url).path,
+      path: requestPath(req.url),
       status,
       durationMs: performance.now() - started,
       bytes,

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Middleware } from "../http/types.js";
 import { setBufferedHeader } from "../http/buffered-response.js";
 import { RequestState } from "../http/request-state.js";
@@ -6,7 +7,7 @@ import { editHeaders } from "./response-headers.js";
 export interface RequestIdOptions {
   /** The header read from the request and echoed in the response. Default `X-Request-Id`. */
   header?: string;
-  /** Makes a new id. Default crypto.randomUUID(). */
+  /** Makes a new id. Default randomUUID() of node:crypto. */
   generate?: () => string;
 }
 
@@ -22,11 +23,12 @@ const ids = new RequestState<string>();
  */
 export function requestId(options: RequestIdOptions = {}): Middleware {
   const header = options.header ?? "X-Request-Id";
-  const generate = options.generate ?? (() => crypto.randomUUID());
+  const lowerCaseHeader = header.toLowerCase();
+  const generate = options.generate ?? randomUUID;
   // A buffered response (a frank App's usual answer) takes the header as a plain value; making
   // it a real Response just to set one header would cost more than the rest of the request.
   const echo = (res: Response, id: string): Response =>
-    setBufferedHeader(res, header, id) ? res : editHeaders(res, (headers) => headers.set(header, id));
+    setBufferedHeader(res, lowerCaseHeader, id) ? res : editHeaders(res, (headers) => headers.set(header, id));
   // Synchronous while the handler is: no promise and no microtask turn per request.
   return (next) => (req) => {
     const incoming = req.headers.get(header);
