@@ -106,12 +106,12 @@ export function isoTime(time: number): string {
   return `${isoPrefix}${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}Z`;
 }
 
-/** Characters JSON.stringify escapes in a string (lone surrogates included). */
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+/** Strings JSON.stringify writes as they are: no control characters, quotes, backslashes or surrogates. */
+const JSON_SAFE = /^[\u0020\u0021\u0023-\u005b\u005d-\ud7ff\ue000-\uffff]*$/;
 
 /** A string as JSON writes it; most need no escapes, and are quoted without a call to JSON.stringify. */
 function jsonString(value: string): string {
-  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
+  return JSON_SAFE.test(value) ? `"${value}"` : JSON.stringify(value);
 }
 
 /** A number as JSON writes it (NaN and the infinities are null). */

@@ -32,7 +32,7 @@ function assertEveryLine(stdout: string, count: number): void {
   const lines = stdout.split("\n");
   assert.equal(lines.pop(), "", "the output ends with a newline");
   assert.equal(lines.length, count);
-  lines.forEach((line, i) => assert.equal(JSON.parse(line).n, i, `line ${i} is whole and in order`));
+  for (const [i, line] of lines.entries()) assert.equal(JSON.parse(line).n, i, `line ${i} is whole and in order`);
 }
 
 test("every line reaches a slow pipe reader when the process exits at once", async () => {
