@@ -62,7 +62,7 @@ const selected = TARGETS.filter((t) => options.targets.includes(t.name)).filter(
 });
 
 // frank's launcher and the compiled-app startup need dist/ to be current.
-if (selected.some((t) => t.name === "frank")) {
+if (selected.some((t) => t.name.startsWith("frank"))) {
   log("Building frank (npm run build)...");
   try {
     execFileSync("npm", ["run", "--silent", "build"], { stdio: ["ignore", "pipe", "pipe"], timeout: 180_000 });
@@ -106,7 +106,7 @@ try {
     const port = await freePort();
     const launch = target.launch(port);
     try {
-      const readyPath = target.scenarios ? "/static/small.txt" : "/hello";
+      const readyPath = target.readyPath ?? "/hello";
       const server = await startServer({ ...launch, cpu: serverCpu, port, readyPath });
       const valid = new Set<string>();
       for (const scenario of scenarios.filter((s) => takesPart(target, s))) {

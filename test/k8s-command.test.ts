@@ -10,14 +10,10 @@ import { parseAllDocuments } from "yaml";
 import { run as doctor } from "../src/cli/doctor-command.js";
 import { run as k8s } from "../src/cli/k8s-command.js";
 import { type JsonObject, isObject } from "../src/k8s/json-access.js";
-import {
-  MINIMUM_GRACE_PERIOD_SECONDS,
-  SchemaValidationError,
-  generateManifests,
-  validateAgainstSchema,
-} from "../src/k8s/index.js";
+import { MINIMUM_GRACE_PERIOD_SECONDS, generateManifests } from "../src/k8s/index.js";
 import { resolveServerConfig } from "../src/server/config.js";
 import { commandIo } from "./support/command-io.js";
+import { SchemaValidationError, validateAgainstSchema } from "./support/kubernetes-schemas.js";
 
 async function k8sOutput(args: string[]) {
   const captured = commandIo();

@@ -44,7 +44,7 @@ export function markdown(results: Results): string {
     "",
     'Goals hold (yes/no) only when every round agrees; "unclear" means the min–max over rounds spans the threshold.',
     "",
-    "| goal (issue 6) | measured: median (min–max over rounds) | holds | same by CPU/req | holds by CPU |",
+    "| goal | measured: median (min–max over rounds) | holds | same by CPU/req | holds by CPU |",
     "|---|--:|---|--:|---|",
   );
   for (const g of results.goals) {
