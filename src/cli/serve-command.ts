@@ -1,14 +1,11 @@
+// What help and the early checks need is imported here; the server, the logs and the app loader
+// only once a server is really started, so `frank --help` answers as fast as Node starts.
 import { parseArgs } from "node:util";
-import cluster from "node:cluster";
 import { resolveServerConfig } from "../server/config.js";
-import { serve } from "../server/serve.js";
-import { accessLog, errorLog } from "../middleware/access-log.js";
-import { clientAddress } from "../server/node-request.js";
 import type { ServeLogging } from "../server/serve.js";
+import { requireAppFile } from "./app-file.js";
 import { CliError } from "./cli-error.js";
 import { LIFECYCLE_OPTIONS, lifecycleFlags } from "./lifecycle-options.js";
-import { loadApp, requireAppFile, requireModule } from "./load-app.js";
-import { RELOAD_CHILD, reportReady, superviseWithReload } from "./reload.js";
 import { parseWithUsage, SERVER_OPTIONS, serverFlags } from "./server-options.js";
 import { SERVE_USAGE, serveHelp } from "./serve-usage.js";
 import { frankVersion } from "./version.js";
@@ -23,11 +20,6 @@ const SERVE_OPTIONS = {
   "no-reload": { type: "boolean" },
   version: { type: "boolean" },
 } as const;
-
-/** frank's access log (with the client's socket address) and error log, in the resolved format. */
-function frankLogging(format: "dev" | "json"): ServeLogging {
-  return { accessLog: accessLog({ format, remoteAddress: clientAddress }), logError: errorLog({ format }) };
-}
 
 /**
  * `frank [serve] [FILE] [options]`. Resolves the environment first and exports it as APP_ENV,
@@ -60,14 +52,29 @@ export async function run(args: string[]): Promise<number | undefined> {
   process.env.APP_ENV = early.environment.value;
   const file = requireAppFile(positionals[0]);
 
+  const [{ default: cluster }, { RELOAD_CHILD, reportReady, superviseWithReload }] = await Promise.all([
+    import("node:cluster"),
+    import("./reload.js"),
+  ]);
   const reload = values.reload || (!values["no-reload"] && early.environment.value === "development");
   if (reload && !process.env[RELOAD_CHILD] && cluster.isPrimary) {
     return superviseWithReload(file, process.argv.slice(2), userEnv);
   }
 
+  const [{ loadApp, requireModule }, { serve }, { accessLog, errorLog }, { clientAddress }] = await Promise.all([
+    import("./load-app.js"),
+    import("../server/serve.js"),
+    import("../middleware/access-log.js"),
+    import("../server/node-request.js"),
+  ]);
+  // frank's access log (with the client's socket address) and error log, in the resolved format.
+  const logging = (format: "dev" | "json"): ServeLogging => ({
+    accessLog: accessLog({ format, remoteAddress: clientAddress }),
+    logError: errorLog({ format }),
+  });
   for (const specifier of values.require ?? []) await requireModule(specifier);
   const { app } = await loadApp(file, { tsx: values.tsx });
-  await serve(app, { ...flags, quiet: values.quiet, processEnv: userEnv, logging: frankLogging });
+  await serve(app, { ...flags, quiet: values.quiet, processEnv: userEnv, logging });
   reportReady();
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { because } from "../server/banner.js";
 import { resolveServerConfig, type ServerConfig, type Sourced } from "../server/config.js";
-import { DEFAULT_APP_FILES, findAppFile } from "./load-app.js";
+import { DEFAULT_APP_FILES, findAppFile } from "./app-file.js";
 import { lifecycleHelp } from "./lifecycle-options.js";
 
 type Flags = { env?: string; port?: string; host?: string; workers?: string };
