@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { evaluatePreconditions, formatETag } from "../http/conditional.js";
-import { bufferedResponse, type HeaderRecord } from "../http/buffered-response.js";
+import { bufferedParts, bufferedResponse, type HeaderRecord } from "../http/buffered-response.js";
 import { CookieJar } from "../http/cookies.js";
 import { HttpError } from "../http/http-error.js";
 import { mimeTypeFor, contentTypeFor } from "../http/mime.js";
@@ -416,6 +416,13 @@ export class Context<P = RouteParams> {
     const extra = this.#headers;
     const cookies = this.#cookies?.outgoing ?? [];
     if (!extra && cookies.length === 0) return response;
+    const parts = bufferedParts(response);
+    if (parts !== undefined) {
+      // A buffered response (a development page, a small file) stays one: plain records merge.
+      const merged = { ...parts.headers };
+      for (const name in extra) if (override || merged[name] === undefined) merged[name] = extra[name];
+      return bufferedResponse({ ...parts, headers: merged, setCookies: [...parts.setCookies, ...cookies] });
+    }
     const headers = new Headers(response.headers);
     for (const [name, value] of Object.entries(extra ?? {})) {
       if (override || !headers.has(name)) headers.set(name, value);
