@@ -2,6 +2,7 @@
  * The "plain node" side of the startup comparison: bench targets transpiled to
  * JavaScript under .bench/compiled, importing frank from dist/ as a deployed app would.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -34,6 +35,22 @@ export function frankAppImportingDist(): { file: string } | { missing: string } 
   const source = readFileSync(join(ROOT, "bench/targets/frank.ts"), "utf8");
   const file = join(COMPILED_DIR, "frank-app.ts");
   writeFileSync(file, source.replaceAll("../../src/index.js", pathToFileURL(DIST_INDEX).href));
+  return { file };
+}
+
+/**
+ * The same app.ts in a folder of its own, built with `frank build` as frank k8s's Dockerfile
+ * does at image build time (.frank/ beside it), so the launcher starts it without esbuild.
+ */
+export function frankAppBuilt(): { file: string } | { missing: string } {
+  const app = frankAppImportingDist();
+  if ("missing" in app) return app;
+  const folder = join(ROOT, ".bench/built");
+  mkdirSync(folder, { recursive: true });
+  const file = join(folder, "frank-app.ts");
+  writeFileSync(file, readFileSync(app.file, "utf8").replaceAll('"./shared.js"', '"../compiled/shared.js"'));
+  const build = spawnSync(process.execPath, [join(ROOT, "bin/frank.js"), "build", file], { encoding: "utf8" });
+  if (build.status !== 0) return { missing: `frank build failed: ${build.stderr.trim()}` };
   return { file };
 }
 
