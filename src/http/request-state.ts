@@ -27,7 +27,7 @@ export function originalRequest(req: Request): Request {
   return current;
 }
 
-/** A WeakMap keyed by request whose lookups follow derived requests back to their origin. */
+/** Per-request values whose lookups follow derived requests back to their origin. */
 export class RequestState<T> {
   readonly #key = Symbol("frank.requestState");
 
