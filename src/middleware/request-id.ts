@@ -1,13 +1,13 @@
-import { randomUUID } from "node:crypto";
 import type { Middleware } from "../http/types.js";
 import { setBufferedHeader } from "../http/buffered-response.js";
 import { RequestState } from "../http/request-state.js";
+import { randomUuid } from "./random-uuid.js";
 import { editHeaders } from "./response-headers.js";
 
 export interface RequestIdOptions {
   /** The header read from the request and echoed in the response. Default `X-Request-Id`. */
   header?: string;
-  /** Makes a new id. Default randomUUID() of node:crypto. */
+  /** Makes a new id. Default: a random (version 4) UUID. */
   generate?: () => string;
 }
 
@@ -24,7 +24,7 @@ const ids = new RequestState<string>();
 export function requestId(options: RequestIdOptions = {}): Middleware {
   const header = options.header ?? "X-Request-Id";
   const lowerCaseHeader = header.toLowerCase();
-  const generate = options.generate ?? randomUUID;
+  const generate = options.generate ?? randomUuid;
   // A buffered response (a frank App's usual answer) takes the header as a plain value; making
   // it a real Response just to set one header would cost more than the rest of the request.
   const echo = (res: Response, id: string): Response =>
