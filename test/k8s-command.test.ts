@@ -164,6 +164,25 @@ describe("frank k8s", () => {
     assert.match(dockerfile, /^ENTRYPOINT \["node", "node_modules\/frank\/bin\/frank\.js"\]$/m);
     assert.match(dockerfile, /^CMD \["server\.ts"\]$/m);
     assert.doesNotMatch(dockerfile, /^(ENTRYPOINT|CMD) [^[]/m, "no shell form: SIGTERM must reach frank");
+    // The TypeScript app is bundled once in the build stage, before the dev dependencies go.
+    assert.match(
+      dockerfile,
+      /^RUN npm run build --if-present && npx frank build "server\.ts" && npm prune --omit=dev$/m,
+    );
+  });
+
+  test("a JavaScript app needs no frank build in its image", async () => {
+    const result = await k8sOutput([
+      "--name",
+      "shop",
+      "--image",
+      "registry.example/shop:1.0",
+      "--dockerfile",
+      "server.js",
+    ]);
+    assert.equal(result.code, 0);
+    assert.doesNotMatch(result.stdout, /frank build/);
+    assert.match(result.stdout, /^RUN npm run build --if-present && npm prune --omit=dev$/m);
   });
 
   test("the generated manifests use the port given with --port everywhere it appears", async () => {
