@@ -50,7 +50,10 @@ export async function run(args: string[]): Promise<number> {
     throw new CliError(`cannot build ${name}: ${place}${error.text}`);
   }
   const written = writePrebuilt(file, built.code, built.inputs, built.externals);
-  console.error(`frank build: wrote ${relative(process.cwd(), written)} (${built.inputs.length} TypeScript files)`);
+  const count = built.inputs.length;
+  console.error(
+    `frank build: wrote ${relative(process.cwd(), written)} (${count} TypeScript file${count === 1 ? "" : "s"})`,
+  );
   return 0;
 }
 
