@@ -28,7 +28,6 @@ function enableTypeScript(): Promise<void> {
 
 /** `-r MODULE`: a path (./setup.ts) or a package name, resolved from `cwd`, loaded before the app. */
 export async function requireModule(specifier: string, cwd = process.cwd()): Promise<void> {
-  await enableTypeScript();
   let path: string;
   try {
     path = /^[./]/.test(specifier) ? resolve(cwd, specifier) : createRequire(join(cwd, "noop.js")).resolve(specifier);
@@ -36,6 +35,8 @@ export async function requireModule(specifier: string, cwd = process.cwd()): Pro
     throw new CliError(`cannot find module ${specifier} (given with --require)`);
   }
   if (!existsSync(path)) throw new CliError(`cannot find module ${specifier} (given with --require)`);
+  // A TypeScript module loads through tsx's hooks (tsx, an optional peer, must be installed then).
+  if (needsBundling(path)) await enableTypeScript();
   await importExplained(path, `--require ${specifier}`);
 }
 
