@@ -1,5 +1,6 @@
 /**
- * `npm run bench:profile -- [scenario...]`: runs frank's bench target through its launcher
+ * `npm run bench:profile -- [scenario...] [--log-off]`: runs frank's bench target through its launcher,
+ * with the production defaults (access log on) unless --log-off,
  * under `node --cpu-prof`, loads it with wrk for each scenario, and prints the functions
  * with the most self time — all of them, and frank's own (src/).
  * Profiles are kept in .bench/profiles/ for a flame graph (Chrome DevTools, speedscope).
@@ -17,7 +18,11 @@ import { FRANK_APP, FRANK_BIN, ROOT, frankMissing } from "./lib/targets.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { seconds: { type: "string", default: "5" }, top: { type: "string", default: "15" } },
+  options: {
+    seconds: { type: "string", default: "5" },
+    top: { type: "string", default: "15" },
+    "log-off": { type: "boolean", default: false },
+  },
 });
 const wanted = positionals.length ? positionals : ["hello", "user"];
 const scenarios = SCENARIOS.filter((s) => wanted.includes(s.name));
@@ -47,13 +52,11 @@ for (const scenario of scenarios) {
       FRANK_APP,
       "-p",
       String(port),
-      "-E",
-      "production",
       "-q",
-      "--access-log",
-      "off",
+      // As deployed: the production defaults, access log and request id on (--log-off for the rest).
+      ...(values["log-off"] ? ["--access-log", "off"] : []),
     ],
-    env: { HOST: "127.0.0.1" },
+    env: { HOST: "127.0.0.1", APP_ENV: "production" },
     cpu: pinned ? 1 : undefined,
     port,
     readyPath: "/hello",

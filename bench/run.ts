@@ -6,13 +6,16 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, release, tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import { compileFrank, compileNodeHttp, frankAppImportingDist } from "./lib/compiled.js";
+import { type CliTiming, hyperfineMissing, measureCliStartup } from "../test/support/cli-startup.js";
+import { installApp, packFrank } from "../test/support/install-size.js";
+import { compileFrank, compileNodeHttp, frankAppBuilt, frankAppImportingDist } from "./lib/compiled.js";
 import { footprint, startupTimes, type Footprint, type StartupResult, type Variant } from "./lib/footprint.js";
 import { measure, type Sample } from "./lib/measure.js";
 import { parseOptions } from "./lib/options.js";
 import { ask, freePort, startServer, stopServer, type Server } from "./lib/processes.js";
 import { markdown } from "./lib/report.js";
 import {
+  STARTUP_FRANK_BUILT,
   STARTUP_FRANK_COMPILED,
   STARTUP_FRANK_LAUNCHER,
   STARTUP_FRANK_LAUNCHER_COLD,
@@ -20,6 +23,7 @@ import {
   STARTUP_NODE_HTTP,
   cells,
   goals,
+  type InstallSize,
   type Results,
 } from "./lib/results.js";
 import { POST_CHECK_BODY, SCENARIOS, type Scenario } from "./lib/scenarios.js";
@@ -62,7 +66,7 @@ const selected = TARGETS.filter((t) => options.targets.includes(t.name)).filter(
 });
 
 // frank's launcher and the compiled-app startup need dist/ to be current.
-if (selected.some((t) => t.name === "frank")) {
+if (selected.some((t) => t.name.startsWith("frank"))) {
   log("Building frank (npm run build)...");
   try {
     execFileSync("npm", ["run", "--silent", "build"], { stdio: ["ignore", "pipe", "pipe"], timeout: 180_000 });
@@ -88,6 +92,8 @@ const wrongAnswers: Results["wrongAnswers"] = [];
 const samples: Sample[] = [];
 const footprints: Footprint[] = [];
 let startup: StartupResult[] = [];
+let cli: CliTiming[] = [];
+let install: InstallSize | undefined;
 
 async function stopAll(): Promise<void> {
   for (const r of running.splice(0)) {
@@ -106,7 +112,7 @@ try {
     const port = await freePort();
     const launch = target.launch(port);
     try {
-      const readyPath = target.scenarios ? "/static/small.txt" : "/hello";
+      const readyPath = target.readyPath ?? "/hello";
       const server = await startServer({ ...launch, cpu: serverCpu, port, readyPath });
       const valid = new Set<string>();
       for (const scenario of scenarios.filter((s) => takesPart(target, s))) {
@@ -186,6 +192,8 @@ try {
       }
     }
     startup = await measureStartup();
+    cli = measureCli();
+    if (options.mode === "full") install = measureInstall();
   }
 } finally {
   await stopAll();
@@ -242,6 +250,25 @@ async function measureStartup(): Promise<StartupResult[]> {
     } else {
       log(`Startup of frank on an app importing dist/ not measured: ${app.missing}`);
     }
+    // As a pod of frank k8s's image starts: built at image build time, nothing in /tmp.
+    const built = frankAppBuilt();
+    if ("file" in built) {
+      variants.push({
+        name: STARTUP_FRANK_BUILT,
+        launch: (port) => {
+          const tmp = mkdtempSync(join(tmpdir(), "frank-bench-built-"));
+          const launch = frank.launch(port);
+          return {
+            ...launch,
+            args: [FRANK_BIN, relative(ROOT, built.file), "-p", String(port), "-E", "production", "-q"],
+            env: { ...launch.env, TMPDIR: tmp },
+            cleanup: () => rmSync(tmp, { recursive: true, force: true }),
+          };
+        },
+      });
+    } else {
+      log(`Startup from a frank build not measured: ${built.missing}`);
+    }
   }
   log(`Startup: ${options.startupRepeats} starts each of ${variants.length} variants...`);
   try {
@@ -249,6 +276,38 @@ async function measureStartup(): Promise<StartupResult[]> {
   } catch (error) {
     log(`Startup measurement failed: ${(error as Error).message}`);
     return [];
+  }
+}
+
+/** `frank --help`, `frank config` and `frank doctor -f` against `node -e 0`, pinned like the servers. */
+function measureCli(): CliTiming[] {
+  const missing = hyperfineMissing();
+  if (missing) {
+    log(`Start-up of the CLI not measured: ${missing}`);
+    return [];
+  }
+  log("CLI start-up: hyperfine...");
+  try {
+    return measureCliStartup(options.mode === "full" ? 30 : 10, 3, serverCpu);
+  } catch (error) {
+    log(`CLI start-up measurement failed: ${(error as Error).message}`);
+    return [];
+  }
+}
+
+/** What `npm ci --omit=dev` installs for an app that depends on frank (needs the registry). */
+function measureInstall(): InstallSize | undefined {
+  log("Install size: npm pack, npm ci --omit=dev in a fresh folder...");
+  const work = mkdtempSync(join(tmpdir(), "frank-bench-pack-"));
+  try {
+    const { dir, packages, bytes, diskBytes } = installApp(packFrank(work));
+    rmSync(dir, { recursive: true, force: true });
+    return { packages, bytes, diskBytes };
+  } catch (error) {
+    log(`Install size not measured: ${(error as Error).message.split("\n")[0]}`);
+    return undefined;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
 }
 
@@ -277,7 +336,9 @@ const results: Results = {
   cells: cells(samples),
   footprint: footprints,
   startup,
-  goals: goals(samples, footprints, startup),
+  cli,
+  install,
+  goals: goals(samples, footprints, startup, cli, install),
   samples,
 };
 

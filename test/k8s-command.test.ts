@@ -10,14 +10,10 @@ import { parseAllDocuments } from "yaml";
 import { run as doctor } from "../src/cli/doctor-command.js";
 import { run as k8s } from "../src/cli/k8s-command.js";
 import { type JsonObject, isObject } from "../src/k8s/json-access.js";
-import {
-  MINIMUM_GRACE_PERIOD_SECONDS,
-  SchemaValidationError,
-  generateManifests,
-  validateAgainstSchema,
-} from "../src/k8s/index.js";
+import { MINIMUM_GRACE_PERIOD_SECONDS, generateManifests } from "../src/k8s/index.js";
 import { resolveServerConfig } from "../src/server/config.js";
 import { commandIo } from "./support/command-io.js";
+import { SchemaValidationError, validateAgainstSchema } from "./support/kubernetes-schemas.js";
 
 async function k8sOutput(args: string[]) {
   const captured = commandIo();
@@ -168,6 +164,25 @@ describe("frank k8s", () => {
     assert.match(dockerfile, /^ENTRYPOINT \["node", "node_modules\/frank\/bin\/frank\.js"\]$/m);
     assert.match(dockerfile, /^CMD \["server\.ts"\]$/m);
     assert.doesNotMatch(dockerfile, /^(ENTRYPOINT|CMD) [^[]/m, "no shell form: SIGTERM must reach frank");
+    // The TypeScript app is bundled once in the build stage, before the dev dependencies go.
+    assert.match(
+      dockerfile,
+      /^RUN npm run build --if-present && npx frank build "server\.ts" && npm prune --omit=dev$/m,
+    );
+  });
+
+  test("a JavaScript app needs no frank build in its image", async () => {
+    const result = await k8sOutput([
+      "--name",
+      "shop",
+      "--image",
+      "registry.example/shop:1.0",
+      "--dockerfile",
+      "server.js",
+    ]);
+    assert.equal(result.code, 0);
+    assert.doesNotMatch(result.stdout, /frank build/);
+    assert.match(result.stdout, /^RUN npm run build --if-present && npm prune --omit=dev$/m);
   });
 
   test("the generated manifests use the port given with --port everywhere it appears", async () => {

@@ -231,6 +231,14 @@ test("with -w 2 every scrape answers for both workers: requests summed, process 
   skip,
 }, async (t) => {
   const frank = await startFrankProcess(t, ["-E", "production", "-q", "--access-log", "off", "-w", "2", APP]);
+  // /livez answers once one worker listens; the claim is about both, so wait for the second.
+  const workersIn = (samples: Awaited<ReturnType<typeof scrape>>["samples"]) =>
+    new Set(samples.filter((s) => s.name === "process_start_time_seconds").map((s) => s.labels.worker)).size;
+  await waitFor(async () => workersIn((await scrape(frank.url)).samples) === 2 || undefined, {
+    description: "both workers in a scrape",
+    timeoutMs: 30_000,
+    intervalMs: 100,
+  });
   for (let i = 0; i < 10; i++) assert.equal(await send(`${frank.url}/hello/w${i}`), 200);
   // Whichever worker a scrape reaches, it reports all ten requests.
   for (let scrapeNumber = 0; scrapeNumber < 4; scrapeNumber++) {

@@ -18,10 +18,12 @@ export interface Target {
   name: string;
   /** Scenarios this target takes part in (nginx: only files). */
   scenarios?: ScenarioName[];
+  /** What the runner asks for to know the target has started (default /hello). */
+  readyPath?: string;
   /** Why the target cannot run here, if it cannot. */
   unavailable(): string | undefined;
   launch(port: number): Launch;
-  /** A Node target whose memory and startup are compared (nginx is not). */
+  /** A Node target whose memory and startup are compared (nginx and frank's variants are not). */
   node: boolean;
 }
 
@@ -54,35 +56,40 @@ export function frankMissing(): string | undefined {
   return undefined;
 }
 
-const FRANK: Target = {
-  name: "frank",
-  node: true,
-  unavailable: frankMissing,
-  launch: (port) => ({
-    command: process.execPath,
-    // No access log and no metrics: none of the peers logs or counts requests by default either.
-    args: [
-      FRANK_BIN,
-      FRANK_APP,
-      "-p",
-      String(port),
-      "-E",
-      "production",
-      "-q",
-      "--access-log",
-      "off",
-      "--metrics",
-      "off",
-    ],
-    // Production binds every interface by default; the benchmark stays on loopback.
-    env: { HOST: "127.0.0.1" },
-  }),
-};
+/**
+ * frank as `frank k8s`'s Dockerfile and Deployment run it: `frank app.ts` with APP_ENV=production
+ * and PORT from the environment, no flags, so the production defaults are on: the JSON access log
+ * to stdout, the request id and /metrics. Production binds every interface; the benchmark stays
+ * on loopback.
+ */
+function frankTarget(name: string, extraArgs: string[], env: NodeJS.ProcessEnv, node: boolean): Target {
+  return {
+    name,
+    node,
+    unavailable: frankMissing,
+    launch: (port) => ({
+      command: process.execPath,
+      args: [FRANK_BIN, FRANK_APP, ...extraArgs],
+      env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
+    }),
+  };
+}
+
+/** Variables that would choose frank's environment: cleared, so each variant gets the one it names. */
+const NO_ENVIRONMENT = { APP_ENV: undefined, RACK_ENV: undefined, NODE_ENV: undefined };
+const PRODUCTION = { ...NO_ENVIRONMENT, APP_ENV: "production" };
+
+/** Nothing logged or counted, like the peers without their loggers: what the observability variants add to. */
+const FRANK_BARE = frankTarget("frank-bare", ["--access-log", "off", "--metrics", "off"], PRODUCTION, false);
 
 export const TARGETS: Target[] = [
   nodeTarget("node:http", "node-http.ts"),
-  FRANK,
-  ...observabilityTargets(FRANK),
+  frankTarget("frank", [], PRODUCTION, true),
+  frankTarget("frank-log-off", ["--access-log", "off"], PRODUCTION, false),
+  FRANK_BARE,
+  // What people try first: no environment at all, so development (readable log lines, reload on).
+  { ...frankTarget("frank-dev", [], NO_ENVIRONMENT, false), scenarios: ["hello", "missing"] },
+  ...observabilityTargets(FRANK_BARE),
   nodeTarget("fastify", "fastify.ts"),
   nodeTarget("hono", "hono.ts"),
   nodeTarget("h3", "h3.ts"),
@@ -91,6 +98,7 @@ export const TARGETS: Target[] = [
     name: "nginx",
     node: false,
     scenarios: STATIC_SCENARIOS,
+    readyPath: "/static/small.txt",
     unavailable: nginxMissing,
     launch: (port) => {
       const { args, cleanup } = nginxConfig(port);

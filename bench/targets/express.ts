@@ -1,5 +1,6 @@
-/** Express 5 with express.json() and express.static(). */
+/** Express 5 with express.json() and express.static(), logging with morgan's "combined" format to stdout. */
 import express from "express";
+import morgan from "morgan";
 import {
   HELLO,
   HOST,
@@ -13,6 +14,7 @@ import {
 import { Order, orderSummary } from "./order.js";
 
 const app = express();
+app.use(morgan("combined"));
 
 for (const pattern of ROUTES_BEFORE_USER)
   app.get(pattern, (_req, res) => {

@@ -1,4 +1,4 @@
-/** Fastify 5 with @fastify/static, as its documentation shows it. */
+/** Fastify 5 with @fastify/static, as its documentation shows it, logging as in production (`logger: true`: pino, JSON lines to stdout). */
 import Fastify from "fastify";
 import fastifyStatic from "@fastify/static";
 import {
@@ -13,7 +13,7 @@ import {
 } from "./shared.js";
 import { ORDER_JSON_SCHEMA } from "./order.js";
 
-const app = Fastify({ logger: false });
+const app = Fastify({ logger: true });
 
 for (const pattern of ROUTES_BEFORE_USER) app.get(pattern, async () => otherRouteBody(pattern));
 app.get("/hello", async () => HELLO);

@@ -1,6 +1,7 @@
-/** Hono 4 on @hono/node-server, with its Node serveStatic. */
+/** Hono 4 on @hono/node-server, with its Node serveStatic and its logger middleware (to stdout). */
 import { Hono } from "hono";
 import { zValidator } from "@hono/zod-validator";
+import { logger } from "hono/logger";
 import { serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
 import {
@@ -16,6 +17,7 @@ import {
 import { Order, orderSummary } from "./order.js";
 
 const app = new Hono();
+app.use(logger());
 
 for (const pattern of ROUTES_BEFORE_USER) app.get(pattern, (c) => c.text(otherRouteBody(pattern)));
 app.get("/hello", (c) => c.text(HELLO));

@@ -66,6 +66,7 @@ type Outcome = Response | "routed" | "unrouted" | "forwarded" | "errored";
 export class Dispatch {
   readonly handler: Handler;
   readonly #app: DispatchedApp;
+  #routeSummary: ReadonlyArray<{ method: string; pattern: string }> | undefined;
   readonly #def: Definition;
   readonly #router: Router<RouteEntry>;
   readonly #staticFiles: PublicFolder | undefined;
@@ -438,8 +439,10 @@ export class Dispatch {
       showsExceptions(settings) &&
       !(error instanceof HttpError && error.message !== statusText(404))
     ) {
-      const routes = this.#app.routes().map(({ method, pattern }) => ({ method, pattern: String(pattern) }));
-      c.apply(renderNotFoundPage(c.req, routes));
+      // The same array every time: the page keeps the route list it renders from it (dispatch is
+      // made anew when a route is added).
+      this.#routeSummary ??= this.#app.routes().map(({ method, pattern }) => ({ method, pattern: String(pattern) }));
+      c.apply(renderNotFoundPage(c.req, this.#routeSummary));
       return;
     }
     const message = error instanceof HttpError && error.expose ? error.message : statusText(status);

@@ -15,15 +15,21 @@
  * inline source map. An `import()` with a template literal (`./routes/${name}.ts`) bundles every
  * file that matches. What it cannot do: `import()` a TypeScript file by a path esbuild cannot
  * see (a variable). `frank --tsx` loads through tsx's hooks instead, for such apps.
+ *
+ * `frank build` makes the same bundle ahead of time, next to the app (prebuilt-app.ts): a pod
+ * then starts without esbuild, which is an optional peer dependency.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createRequire, isBuiltin } from "node:module";
+import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type * as Esbuild from "esbuild";
 import type { Message, Plugin } from "esbuild";
 import { bundleCache } from "./bundle-cache.js";
+import { importOptionalPeer } from "./optional-peer.js";
+import { freshPrebuilt } from "./prebuilt-app.js";
 import { frankVersion } from "./version.js";
 
 const TYPESCRIPT = /\.(c|m)?tsx?$/;
@@ -49,15 +55,26 @@ export class BundleError extends Error {
 // The names a file's `import.meta` properties become; each file declares its own (see below).
 const META = { url: "__frank_meta_url", dirname: "__frank_meta_dirname", filename: "__frank_meta_filename" } as const;
 
+/** `to` as an import specifier relative to the folder `from` ("./x.js", "../node_modules/p/i.js"). */
+function relativeSpecifier(from: string, to: string): string {
+  const path = relative(from, to).split(sep).join("/");
+  return path.startsWith("../") ? path : `./${path}`;
+}
+
 /**
  * Declares the file's `import.meta` values on its first line, so line numbers stay true.
  * esbuild gives each file's top-level names their own identity in the bundle, so every file
  * sees its own values. A hashbang line is replaced (it would not be valid inside a bundle).
+ * A bundle kept in the cache names the files by absolute path; a built one (`relativeTo` its
+ * folder) finds them from its own place at run time, so the project can move (an image).
  */
-function withOwnMeta(source: string, path: string): string {
+function withOwnMeta(source: string, path: string, relativeTo: string | undefined): string {
   const declaration =
-    `var ${META.url} = ${JSON.stringify(pathToFileURL(path).href)}, ` +
-    `${META.dirname} = ${JSON.stringify(dirname(path))}, ${META.filename} = ${JSON.stringify(path)};`;
+    relativeTo === undefined
+      ? `var ${META.url} = ${JSON.stringify(pathToFileURL(path).href)}, ` +
+        `${META.dirname} = ${JSON.stringify(dirname(path))}, ${META.filename} = ${JSON.stringify(path)};`
+      : `var ${META.url} = new URL(${JSON.stringify(relativeSpecifier(relativeTo, path))}, __frank_bundle_url).href, ` +
+        `${META.filename} = __frank_file_path(${META.url}), ${META.dirname} = __frank_dir_name(${META.filename});`;
   if (source.startsWith("#!")) {
     const end = source.indexOf("\n");
     return declaration + (end === -1 ? "" : source.slice(end));
@@ -65,36 +82,51 @@ function withOwnMeta(source: string, path: string): string {
   return declaration + source;
 }
 
-/** The app's own TypeScript files are bundled; everything Node can load itself (packages, JavaScript, builtins) stays an import. */
-const bundleOnlyOwnTypeScript: Plugin = {
-  name: "frank-own-typescript",
-  setup(build) {
-    build.onResolve({ filter: /.*/ }, async (args) => {
-      if (args.pluginData === "resolving" || args.kind === "entry-point") return undefined;
-      if (isBuiltin(args.path)) return { path: args.path, external: true };
-      const specifier = args.path.startsWith("file:") ? fileURLToPath(args.path) : args.path;
-      const found = await build.resolve(specifier, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        pluginData: "resolving",
+/** The lines a built bundle starts with: what the declarations above use (never seen by `define`). */
+const BUILT_BANNER = [
+  'import { fileURLToPath as __frank_file_path } from "node:url";',
+  'import { dirname as __frank_dir_name } from "node:path";',
+  "const __frank_bundle_url = import.meta.url;",
+].join("\n");
+
+/**
+ * The app's own TypeScript files are bundled; everything Node can load itself (packages,
+ * JavaScript, builtins) stays an import: by absolute URL in the cache, relative to the bundle's
+ * folder in a build.
+ */
+function bundleOnlyOwnTypeScript(relativeTo: string | undefined): Plugin {
+  return {
+    name: "frank-own-typescript",
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData === "resolving" || args.kind === "entry-point") return undefined;
+        if (isBuiltin(args.path)) return { path: args.path, external: true };
+        const specifier = args.path.startsWith("file:") ? fileURLToPath(args.path) : args.path;
+        const found = await build.resolve(specifier, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: "resolving",
+        });
+        if (found.errors.length > 0) return { errors: found.errors };
+        if (found.external) return { path: found.path, external: true };
+        if (TYPESCRIPT.test(found.path) && !found.path.includes("/node_modules/")) return { path: found.path };
+        // The same module instance the rest of the process gets.
+        const path =
+          relativeTo === undefined ? pathToFileURL(found.path).href : relativeSpecifier(relativeTo, found.path);
+        return { path, external: true };
       });
-      if (found.errors.length > 0) return { errors: found.errors };
-      if (found.external) return { path: found.path, external: true };
-      if (TYPESCRIPT.test(found.path) && !found.path.includes("/node_modules/")) return { path: found.path };
-      // Imported by absolute URL: the same module instance the rest of the process gets.
-      return { path: pathToFileURL(found.path).href, external: true };
-    });
-    build.onLoad({ filter: TYPESCRIPT }, async (args) => {
-      const source = await readFile(args.path, "utf8");
-      return {
-        contents: withOwnMeta(source, args.path),
-        loader: args.path.endsWith("x") ? "tsx" : "ts",
-        resolveDir: dirname(args.path),
-      };
-    });
-  },
-};
+      build.onLoad({ filter: TYPESCRIPT }, async (args) => {
+        const source = await readFile(args.path, "utf8");
+        return {
+          contents: withOwnMeta(source, args.path, relativeTo),
+          loader: args.path.endsWith("x") ? "tsx" : "ts",
+          resolveDir: dirname(args.path),
+        };
+      });
+    },
+  };
+}
 
 function bundleError(message: Message): BundleError {
   const location = message.location;
@@ -107,25 +139,30 @@ function bundleError(message: Message): BundleError {
 }
 
 /** What a build made: the module's code, the files it was built from and the files it imports. */
-interface Bundle {
+export interface Bundle {
   code: string;
   inputs: string[];
   externals: string[];
 }
 
 /**
- * Builds FILE and the TypeScript files it imports into one module and imports it. The module
- * is kept in a private cache folder for the next start (see bundle-cache.ts); without one it
- * is written to a temporary folder (Node applies source maps only to files) and removed once
- * loaded. Resolves to the module's exports, or undefined when nothing is writable.
+ * Loads FILE's bundle and imports it: the one `frank build` made, when every file it was built
+ * from is unchanged; else one kept in a private cache folder from an earlier start (see
+ * bundle-cache.ts); else a new one, built with esbuild and kept for the next start. Without a
+ * writable cache it is written to a temporary folder (Node applies source maps only to files)
+ * and removed once loaded. Resolves to the module's exports, or undefined when nothing is writable.
  */
 export async function importBundled(file: string): Promise<Record<string, unknown> | undefined> {
-  const cache = bundleCache(file, cacheVersion());
+  const prebuilt = freshPrebuilt(file);
+  if (prebuilt !== undefined) return importModule(prebuilt);
+
+  const esbuild = await loadEsbuild(file);
+  const cache = bundleCache(file, cacheVersion(esbuild));
   const cached = cache?.fresh();
   if (cached !== undefined) return importModule(cached);
 
   const startedAt = Date.now();
-  const built = await bundle(file);
+  const built = await bundle(esbuild, file);
   const kept = cache?.store(built.code, built.inputs, built.externals, startedAt);
   if (kept !== undefined) return importModule(kept);
 
@@ -144,6 +181,15 @@ export async function importBundled(file: string): Promise<Record<string, unknow
   }
 }
 
+/** esbuild, an optional peer dependency, with a message that says what to do when it is missing. */
+export function loadEsbuild(file: string): Promise<typeof Esbuild> {
+  const name = relative(process.cwd(), file) || file;
+  return importOptionalPeer<typeof Esbuild>(
+    "esbuild",
+    `${name} is TypeScript: starting it without a build made by \`frank build\``,
+  );
+}
+
 async function importModule(path: string): Promise<Record<string, unknown>> {
   // Stack traces then point into the app's own files, through the bundle's inline source map.
   process.setSourceMapsEnabled(true);
@@ -154,16 +200,18 @@ async function importModule(path: string): Promise<Record<string, unknown>> {
  * Everything besides the app's files that shapes a bundle: the versions of Node, esbuild and
  * frank, and this very module (a rebuilt frank may bundle differently under the same version).
  */
-function cacheVersion(): string {
-  const require = createRequire(import.meta.url);
-  const esbuild = JSON.parse(readFileSync(require.resolve("esbuild/package.json"), "utf8")) as { version: string };
+function cacheVersion(esbuild: typeof Esbuild): string {
   const self = statSync(fileURLToPath(import.meta.url));
   return `node ${process.versions.node}, esbuild ${esbuild.version}, frank ${frankVersion()} ${self.size} ${self.mtimeMs}`;
 }
 
-async function bundle(file: string): Promise<Bundle> {
-  const esbuild = await import("esbuild");
-  const outfile = `${file}.frank-bundle.mjs`; // never written: it only anchors the source map's paths
+/**
+ * Bundles FILE's own TypeScript with esbuild. With `relativeTo` (the folder the bundle will be
+ * written to) it refers to every other file relative to that folder; else by absolute URL.
+ */
+export async function bundle(esbuild: typeof Esbuild, file: string, relativeTo?: string): Promise<Bundle> {
+  // Never written: it only anchors the source map's paths.
+  const outfile = relativeTo === undefined ? `${file}.frank-bundle.mjs` : join(relativeTo, "bundle.mjs");
   // biome-ignore lint/suspicious/noImplicitAnyLet: typed by its assignment in the try below (control-flow inference)
   let output;
   try {
@@ -186,7 +234,8 @@ async function bundle(file: string): Promise<Bundle> {
       },
       sourcemap: "external",
       sourcesContent: false,
-      plugins: [bundleOnlyOwnTypeScript],
+      plugins: [bundleOnlyOwnTypeScript(relativeTo)],
+      ...(relativeTo === undefined ? {} : { banner: { js: BUILT_BANNER } }),
       logLevel: "silent",
     });
   } catch (caught) {
@@ -199,13 +248,19 @@ async function bundle(file: string): Promise<Bundle> {
   }
   const code = output.outputFiles.find((f) => f.path.endsWith(".mjs"))!.text;
   const map = JSON.parse(output.outputFiles.find((f) => f.path.endsWith(".map"))!.text) as { sources: string[] };
-  // Absolute file URLs, so stack traces name the original files wherever the bundle is written.
-  map.sources = map.sources.map((source) => pathToFileURL(resolve(dirname(outfile), source)).href);
+  // Absolute file URLs, so stack traces name the original files wherever the bundle is written;
+  // a build keeps them relative to its own folder, which moves with the project.
+  if (relativeTo === undefined)
+    map.sources = map.sources.map((source) => pathToFileURL(resolve(dirname(outfile), source)).href);
   const inputs = Object.keys(output.metafile.inputs).map((input) => resolve(input));
   const externals = new Set<string>();
   for (const { imports } of Object.values(output.metafile.inputs)) {
-    for (const imported of imports)
-      if (imported.external && imported.path.startsWith("file:")) externals.add(fileURLToPath(imported.path));
+    for (const imported of imports) {
+      if (!imported.external || isBuiltin(imported.path)) continue;
+      if (imported.path.startsWith("file:")) externals.add(fileURLToPath(imported.path));
+      else if (relativeTo !== undefined && imported.path.startsWith("."))
+        externals.add(resolve(relativeTo, imported.path));
+    }
   }
   return {
     code: `${code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(JSON.stringify(map)).toString("base64")}\n`,

@@ -27,7 +27,7 @@ function unchanged([path, size, mtimeMs]: Witness): boolean {
 }
 
 /** Every tsconfig.json esbuild could have read for these files: in their folders and each folder above. */
-function tsconfigCandidates(files: readonly string[]): string[] {
+export function tsconfigCandidates(files: readonly string[]): string[] {
   const folders = new Set<string>();
   for (const file of files) {
     for (let folder = dirname(file); !folders.has(folder); folder = dirname(folder)) {

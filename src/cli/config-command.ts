@@ -3,7 +3,7 @@ import { resolveServerConfig, type ServerConfig } from "../server/config.js";
 import type { Servable } from "../http/types.js";
 import { CliError } from "./cli-error.js";
 import { LIFECYCLE_OPTIONS, lifecycleFlags, lifecycleRows } from "./lifecycle-options.js";
-import { findAppFile, loadApp } from "./load-app.js";
+import { findAppFile } from "./app-file.js";
 import { parseWithUsage, SERVER_OPTIONS, serverFlags } from "./server-options.js";
 
 const CONFIG_USAGE = "Usage: frank config [FILE] [-p PORT] [-o HOST] [-E ENV] [-w N] [--json]";
@@ -61,7 +61,8 @@ export async function run(args: string[]): Promise<number> {
   const early = resolveServerConfig({ flags, env: userEnv });
   process.env.APP_ENV = early.environment.value;
   const file = findAppFile(positionals[0]);
-  const app = file ? (await loadApp(file)).app : undefined;
+  // Loading an app (and what that takes) only when there is one.
+  const app = file ? (await (await import("./load-app.js")).loadApp(file)).app : undefined;
   const config = resolveServerConfig({ flags, env: userEnv, appSettings: appSettings(app) });
   console.log(values.json ? JSON.stringify({ ...config, file: file ?? null }, null, 2) : table(config, file));
   return 0;

@@ -1,47 +1,26 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Servable } from "../http/types.js";
 import { BundleError, importBundled, needsBundling } from "./bundle-app.js";
 import { CliError } from "./cli-error.js";
-
-/** Tried in this order when no FILE is given (as rackup looks for config.ru). */
-export const DEFAULT_APP_FILES = ["app.ts", "app.js", "src/app.ts", "index.ts"];
+import { importOptionalPeer } from "./optional-peer.js";
 
 export interface LoadedApp {
   file: string;
   app: Servable;
 }
 
-/** FILE, or the first default file that exists in `cwd`; undefined when there is none. */
-export function findAppFile(file: string | undefined, cwd = process.cwd()): string | undefined {
-  if (file !== undefined) {
-    const path = resolve(cwd, file);
-    if (!existsSync(path)) throw new CliError(`${file} does not exist (looked in ${cwd})`);
-    if (statSync(path).isDirectory()) return findAppFile(undefined, path) ?? missing(path);
-    return path;
-  }
-  return DEFAULT_APP_FILES.map((name) => join(cwd, name)).find((path) => existsSync(path));
-}
-
-function missing(dir: string): never {
-  throw new CliError(
-    `no app file in ${dir}: looked for ${DEFAULT_APP_FILES.join(", ")}. Name the file: frank serve path/to/app.ts`,
-  );
-}
-
-/** Like findAppFile, but a missing file is an error that says where frank looked. */
-export function requireAppFile(file: string | undefined, cwd = process.cwd()): string {
-  return findAppFile(file, cwd) ?? missing(cwd);
-}
-
 let typeScriptReady: Promise<void> | undefined;
 
 /** tsx's loader hooks, registered once per process: for `--require` modules and `--tsx`. */
 function enableTypeScript(): Promise<void> {
-  typeScriptReady ??= import("tsx/esm/api").then(({ register }) => {
+  typeScriptReady ??= importOptionalPeer<typeof import("tsx/esm/api")>(
+    "tsx/esm/api",
+    "Loading TypeScript through loader hooks (--tsx, or --require of a .ts module)",
+  ).then(({ register }) => {
     register();
   });
   return typeScriptReady;
@@ -49,7 +28,6 @@ function enableTypeScript(): Promise<void> {
 
 /** `-r MODULE`: a path (./setup.ts) or a package name, resolved from `cwd`, loaded before the app. */
 export async function requireModule(specifier: string, cwd = process.cwd()): Promise<void> {
-  await enableTypeScript();
   let path: string;
   try {
     path = /^[./]/.test(specifier) ? resolve(cwd, specifier) : createRequire(join(cwd, "noop.js")).resolve(specifier);
@@ -57,6 +35,8 @@ export async function requireModule(specifier: string, cwd = process.cwd()): Pro
     throw new CliError(`cannot find module ${specifier} (given with --require)`);
   }
   if (!existsSync(path)) throw new CliError(`cannot find module ${specifier} (given with --require)`);
+  // A TypeScript module loads through tsx's hooks (tsx, an optional peer, must be installed then).
+  if (needsBundling(path)) await enableTypeScript();
   await importExplained(path, `--require ${specifier}`);
 }
 
@@ -165,6 +145,7 @@ async function importBundledExplained(file: string, what: string): Promise<Recor
   try {
     return await importBundled(file);
   } catch (caught) {
+    if (caught instanceof CliError) throw caught; // esbuild is not installed: the message says what to do
     if (!(caught instanceof BundleError)) return explainLoadError(caught, file, what);
     const place = caught.place
       ? `${shortPath(caught.place.file)}:${caught.place.line}:${caught.place.column}`

@@ -9,7 +9,7 @@ interface Command {
 }
 
 /** Commands other than serve and config live in their own modules, loaded only when asked for. */
-const COMMANDS = ["serve", "config", "k8s", "doctor", "routes", "openapi"] as const;
+const COMMANDS = ["serve", "config", "k8s", "doctor", "routes", "openapi", "build"] as const;
 type CommandName = (typeof COMMANDS)[number];
 
 async function loadCommand(name: CommandName): Promise<Command> {

@@ -3,7 +3,8 @@ import { dirname, join, resolve } from "node:path";
 import { type OpenApiRoute, type OpenApiSettings, openApiDocument } from "../app/openapi.js";
 import { environmentFromProcess } from "../http/environment.js";
 import { CliError } from "./cli-error.js";
-import { loadApp, requireAppFile } from "./load-app.js";
+import { requireAppFile } from "./app-file.js";
+import { loadApp } from "./load-app.js";
 import { parseCommandLine } from "./server-options.js";
 
 const OPENAPI_USAGE = `Usage: frank openapi [FILE] [-o OUT] [--strict] [-E ENV]

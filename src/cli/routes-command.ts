@@ -1,6 +1,7 @@
 import { environmentFromProcess } from "../http/environment.js";
 import { CliError } from "./cli-error.js";
-import { loadApp, requireAppFile } from "./load-app.js";
+import { requireAppFile } from "./app-file.js";
+import { loadApp } from "./load-app.js";
 import { parseCommandLine } from "./server-options.js";
 
 const ROUTES_USAGE = `Usage: frank routes [FILE] [--json] [-E ENV]

@@ -1,18 +1,13 @@
+// What help and the early checks need is imported here; the server, the logs and the app loader
+// only once a server is really started, so `frank --help` answers as fast as Node starts.
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
-import cluster from "node:cluster";
+import type { Servable } from "../http/types.js";
 import { resolveServerConfig } from "../server/config.js";
-import { serve } from "../server/serve.js";
-import { accessLog, errorLog } from "../middleware/access-log.js";
-import { clientAddress } from "../server/node-request.js";
-import type { ServeLogging } from "../server/serve.js";
+import type { ServeLogging, ServeOptions } from "../server/serve.js";
+import { requireAppFile } from "./app-file.js";
 import { CliError } from "./cli-error.js";
 import { LIFECYCLE_OPTIONS, lifecycleFlags } from "./lifecycle-options.js";
-import { loadApp, requireAppFile, requireModule } from "./load-app.js";
-import { dirname } from "node:path";
-import { renderErrorPage } from "../middleware/show-exceptions.js";
-import type { Servable } from "../http/types.js";
-import { watchSet } from "./module-graph.js";
-import { RELOAD_CHILD, RELOAD_SERVED_BEFORE, reportToSupervisor, superviseWithReload } from "./reload.js";
 import { parseWithUsage, SERVER_OPTIONS, serverFlags } from "./server-options.js";
 import { SERVE_USAGE, serveHelp } from "./serve-usage.js";
 import { frankVersion } from "./version.js";
@@ -27,11 +22,6 @@ const SERVE_OPTIONS = {
   "no-reload": { type: "boolean" },
   version: { type: "boolean" },
 } as const;
-
-/** frank's access log (with the client's socket address) and error log, in the resolved format. */
-function frankLogging(format: "dev" | "json"): ServeLogging {
-  return { accessLog: accessLog({ format, remoteAddress: clientAddress }), logError: errorLog({ format }) };
-}
 
 /**
  * `frank [serve] [FILE] [options]`. Resolves the environment first and exports it as APP_ENV,
@@ -64,12 +54,27 @@ export async function run(args: string[]): Promise<number | undefined> {
   process.env.APP_ENV = early.environment.value;
   const file = requireAppFile(positionals[0]);
 
+  const [{ default: cluster }, reloading] = await Promise.all([import("node:cluster"), import("./reload.js")]);
   const reload = values.reload || (!values["no-reload"] && early.environment.value === "development");
-  if (reload && !process.env[RELOAD_CHILD] && cluster.isPrimary) {
-    return superviseWithReload(file, process.argv.slice(2), userEnv);
+  if (reload && !process.env[reloading.RELOAD_CHILD] && cluster.isPrimary) {
+    return reloading.superviseWithReload(file, process.argv.slice(2), userEnv);
   }
 
-  const options = { ...flags, quiet: values.quiet, processEnv: userEnv, logging: frankLogging };
+  const [{ loadApp, requireModule }, { serve }, { accessLog, errorLog }, { clientAddress }, { watchSet }] =
+    await Promise.all([
+      import("./load-app.js"),
+      import("../server/serve.js"),
+      import("../middleware/access-log.js"),
+      import("../server/node-request.js"),
+      import("./module-graph.js"),
+    ]);
+  // frank's access log (with the client's socket address) and error log, in the resolved format.
+  const logging = (format: "dev" | "json"): ServeLogging => ({
+    accessLog: accessLog({ format, remoteAddress: clientAddress }),
+    logError: errorLog({ format }),
+  });
+  const options: ServeOptions = { ...flags, quiet: values.quiet, processEnv: userEnv, logging };
+  const reloadChild = process.env[reloading.RELOAD_CHILD];
   let app: Servable;
   try {
     for (const specifier of values.require ?? []) await requireModule(specifier);
@@ -77,18 +82,19 @@ export async function run(args: string[]): Promise<number | undefined> {
   } catch (error) {
     // Under --reload, once the app has served, an edit that breaks it shows the development error
     // page in the browser until the next change, instead of a refused connection.
-    if (!(process.env[RELOAD_CHILD] && process.env[RELOAD_SERVED_BEFORE] && error instanceof CliError)) throw error;
+    if (!(reloadChild && process.env[reloading.RELOAD_SERVED_BEFORE] && error instanceof CliError)) throw error;
     console.error(`frank: ${error.message}`);
-    await serve(loadErrorPage(error, file), options);
-    reportToSupervisor("failed", await watchSet(file));
+    await serve(await loadErrorPage(error, file), options);
+    reloading.reportToSupervisor("failed", await watchSet(file));
     return undefined;
   }
   await serve(app, options);
-  if (process.env[RELOAD_CHILD]) reportToSupervisor("ready", await watchSet(file, app));
+  if (reloadChild) reloading.reportToSupervisor("ready", await watchSet(file, app));
   return undefined;
 }
 
 /** What the browser gets while the app cannot load: the development error page, for every request. */
-function loadErrorPage(error: Error, file: string): Servable {
+async function loadErrorPage(error: Error, file: string): Promise<Servable> {
+  const { renderErrorPage } = await import("../middleware/show-exceptions.js");
   return { fetch: (req: Request) => renderErrorPage(error, req, { appRoot: dirname(file) }) };
 }

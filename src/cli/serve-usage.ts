@@ -1,6 +1,6 @@
 import { because } from "../server/banner.js";
 import { resolveServerConfig, type ServerConfig, type Sourced } from "../server/config.js";
-import { DEFAULT_APP_FILES, findAppFile } from "./load-app.js";
+import { DEFAULT_APP_FILES, findAppFile } from "./app-file.js";
 import { lifecycleHelp } from "./lifecycle-options.js";
 
 type Flags = { env?: string; port?: string; host?: string; workers?: string };
@@ -8,7 +8,7 @@ type Flags = { env?: string; port?: string; host?: string; workers?: string };
 /** The short usage printed with a command-line error. */
 export const SERVE_USAGE =
   "Usage: frank [serve] [FILE] [-p PORT] [-o HOST] [-E ENV] [-w N] [-q] [-r MODULE] [--tsx] [--shutdown-delay S] [--drain-timeout S] [--reload|--no-reload]\n" +
-  "       frank config [FILE] [--json] | frank routes | frank openapi | frank k8s | frank doctor | frank --help";
+  "       frank config [FILE] [--json] | frank routes | frank openapi | frank build | frank k8s | frank doctor | frank --help";
 
 function currentFile(file: string | undefined): string {
   try {
@@ -58,6 +58,7 @@ export function serveHelp(flags: Flags = {}, file?: string): string {
     "  -h, --help            this help",
     "      --version         print frank's version",
     "",
-    "Commands: frank serve (the default), frank config [FILE] [--json], frank routes, frank openapi, frank k8s, frank doctor",
+    "Commands: frank serve (the default), frank config [FILE] [--json], frank routes, frank openapi, frank build, frank k8s,",
+    "          frank doctor",
   ].join("\n");
 }

@@ -73,3 +73,15 @@ export function bufferedParts(response: Response): BufferedParts | undefined {
   const lazy = response as Partial<BufferedResponse>;
   return lazy[kReal] === undefined ? lazy[kParts] : undefined;
 }
+
+/**
+ * Sets a header on a buffered response without making it a real one; false when `response`
+ * is not (or no longer) buffered, and the caller edits `response.headers` instead.
+ * `lowerCaseName` must be a valid header name in lower case; Set-Cookie is not set this way.
+ */
+export function setBufferedHeader(response: Response, lowerCaseName: string, value: string): boolean {
+  const parts = bufferedParts(response);
+  if (parts === undefined) return false;
+  parts.headers[lowerCaseName] = value;
+  return true;
+}

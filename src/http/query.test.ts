@@ -14,6 +14,22 @@ describe("parseQuery", () => {
     assert.deepEqual(parseQuery("flag"), { flag: "" });
   });
 
+  it("keeps the last value of a repeated key at any depth, and every element of an array", () => {
+    assert.deepEqual(parseQuery("a[b]=1&a[b]=2"), { a: { b: "2" } });
+    assert.deepEqual(parseQuery("x=1&y[]=1&x=2&y[]=2&x=3"), { x: "3", y: ["1", "2"] });
+    assert.deepEqual(parseQuery("k%5Bn%5D=1&k[n]=2"), { k: { n: "2" } }, "an encoded key is the same key");
+  });
+
+  it("checks a large hostile query in one pass", () => {
+    // Unclosed brackets and stray percent signs in 1,000 keys and values of 1 KB each.
+    const pairs = Array.from(
+      { length: QUERY_LIMITS.parameters },
+      (_, i) => `k${i}${"[".repeat(500)}=${"%".repeat(500)}`,
+    );
+    const parsed = parseQuery(pairs.join("&"));
+    assert.equal(Object.keys(parsed).length, QUERY_LIMITS.parameters);
+  });
+
   it("never lets a key reach Object.prototype", () => {
     const parsed = parseQuery("__proto__[polluted]=yes&constructor[prototype][bad]=1");
     assert.equal(({} as Record<string, unknown>).polluted, undefined);

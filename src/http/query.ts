@@ -1,9 +1,10 @@
-import type QsModule from "qs";
+import type * as QsModule from "qs-esm";
 import { HttpError } from "./http-error.js";
 import { onFirstUse } from "./on-first-use.js";
 
-// qs and its dependencies take about 15 ms to load; most apps start before any query string arrives.
-const qs = onFirstUse<typeof QsModule>("qs");
+// qs-esm: qs's parser without its polyfill dependencies (one package instead of twenty). Loaded on
+// first use: most apps start before any query string arrives.
+const qs = onFirstUse<typeof QsModule>("qs-esm");
 
 export type QueryValue = string | QueryValue[] | { [key: string]: QueryValue };
 export type Query = Record<string, QueryValue>;
@@ -18,15 +19,12 @@ export const QUERY_LIMITS = { depth: 5, parameters: 1000, arrayLength: 100 } as 
  */
 export function parseQuery(input: string): Query {
   if (input === "") return {};
-  assertConsistentShapes(input);
+  const checked = checkedPairs(input);
   try {
-    return qs().parse(input, {
+    return qs().parse(checked, {
       depth: QUERY_LIMITS.depth,
-      strictDepth: true,
       parameterLimit: QUERY_LIMITS.parameters,
       arrayLimit: QUERY_LIMITS.arrayLength,
-      throwOnLimitExceeded: true,
-      duplicates: "last",
       allowPrototypes: false,
     }) as Query;
   } catch (error) {
@@ -34,14 +32,33 @@ export function parseQuery(input: string): Query {
   }
 }
 
-function assertConsistentShapes(input: string): void {
+/**
+ * One pass over the keys before qs sees them: a key used as two shapes, and anything over the
+ * caps (more parameters, deeper nesting or longer arrays than QUERY_LIMITS allow), is a 400 here
+ * rather than a silently cut or reshaped result from qs. A repeated key without `[]` keeps its
+ * last value, as in Rack: the earlier pairs are left out of what qs parses (qs would combine
+ * them into an array). Linear in the input.
+ */
+function checkedPairs(input: string): string {
   // The shape of each key path: "value" for a=1, "array" for a[]=, "object" for a[b]=.
   const shapes = new Map<string, string>();
-  for (const pair of input.split("&")) {
+  const arrayLengths = new Map<string, number>();
+  /** Where each key without `[]` was last seen. */
+  const lastValue = new Map<string, number>();
+  let repeated = false;
+  const pairs = input.split("&", QUERY_LIMITS.parameters + 1);
+  if (pairs.length > QUERY_LIMITS.parameters) {
+    throw new HttpError(400, `Invalid query: more than ${QUERY_LIMITS.parameters} parameters`);
+  }
+  for (let index = 0; index < pairs.length; index++) {
+    const pair = pairs[index];
     const eq = pair.indexOf("=");
     let key = eq < 0 ? pair : pair.slice(0, eq);
     if (key.includes("%")) key = safeDecode(key);
     const segments = key.match(/^[^[]*|\[[^\]]*\]/g) ?? [key];
+    if (segments.length - 1 > QUERY_LIMITS.depth) {
+      throw new HttpError(400, `Invalid query: "${segments[0]}" is nested more than ${QUERY_LIMITS.depth} levels deep`);
+    }
     let path = "";
     for (let i = 0; i < segments.length; i++) {
       const segment = segments[i];
@@ -53,8 +70,35 @@ function assertConsistentShapes(input: string): void {
       else if (seen !== shape) {
         throw new HttpError(400, `Invalid query: "${path}" is used both as ${article(seen)} and as ${article(shape)}`);
       }
+      if (shape === "array" && i + 2 === segments.length) {
+        const length = (arrayLengths.get(path) ?? 0) + 1;
+        if (length > QUERY_LIMITS.arrayLength) {
+          throw new HttpError(400, `Invalid query: "${path}" has more than ${QUERY_LIMITS.arrayLength} elements`);
+        }
+        arrayLengths.set(path, length);
+      }
+    }
+    if (!segments.includes("[]")) {
+      repeated ||= lastValue.has(path);
+      lastValue.set(path, index);
     }
   }
+  if (!repeated) return input;
+  const keyOf = (pair: string) => {
+    const eq = pair.indexOf("=");
+    const key = eq < 0 ? pair : pair.slice(0, eq);
+    return key.includes("%") ? safeDecode(key) : key;
+  };
+  return pairs
+    .filter((pair, index) => {
+      const last = lastValue.get(
+        keyOf(pair)
+          .match(/^[^[]*|\[[^\]]*\]/g)
+          ?.join("") ?? keyOf(pair),
+      );
+      return last === undefined || last === index;
+    })
+    .join("&");
 }
 
 function article(shape: string): string {

@@ -12,6 +12,15 @@ export function splitRequestUrl(url: string): { path: string; search: string } {
   return { path, search };
 }
 
+/** The raw path alone (what an access log shows), without the object splitRequestUrl makes. */
+export function requestPath(url: string): string {
+  const start = pathStart(url);
+  let end = url.indexOf("?", start);
+  if (end < 0) end = url.indexOf("#", start);
+  if (end < 0) end = url.length;
+  return start === end ? "/" : url.slice(start, end);
+}
+
 /** Where the path of an absolute request URL ("http://host:port/p?q") starts: the first "/" after "//". */
 export function pathStart(url: string): number {
   const authority = url.indexOf("//");

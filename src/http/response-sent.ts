@@ -11,7 +11,9 @@ export const REPORTS_RESPONSE_SENT: unique symbol = Symbol.for("frank.reportsRes
 
 export type SentListener = (bytes: number, aborted: boolean) => void;
 
-const listeners = new WeakMap<Response, SentListener>();
+// A slot on the response itself: a WeakMap entry per request costs more (in the collector too).
+const kSentListener: unique symbol = Symbol("frank.sentListener");
+type Listened = Response & { [kSentListener]?: SentListener };
 
 /** Does the server that made this request report when its response has been sent? */
 export function serverReportsSent(req: Request): boolean {
@@ -20,13 +22,13 @@ export function serverReportsSent(req: Request): boolean {
 
 /** Calls `listener` once `res` has been written (or abandoned). One listener per response. */
 export function whenResponseSent(res: Response, listener: SentListener): void {
-  listeners.set(res, listener);
+  (res as Listened)[kSentListener] = listener;
 }
 
 /** For servers: `res` is done; `bytes` of its body went out; `aborted` when it did not complete. */
 export function responseSent(res: Response, bytes: number, aborted: boolean): void {
-  const listener = listeners.get(res);
+  const listener = (res as Listened)[kSentListener];
   if (listener === undefined) return;
-  listeners.delete(res);
+  (res as Listened)[kSentListener] = undefined;
   listener(bytes, aborted);
 }

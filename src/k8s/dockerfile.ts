@@ -11,7 +11,17 @@ export interface DockerfileOptions {
   port: number;
 }
 
+/** TypeScript apps are bundled at image build time (`frank build`): a pod starts without esbuild or a build. */
+function isTypeScript(appFile: string): boolean {
+  return /\.(c|m)?tsx?$/.test(appFile);
+}
+
 export function generateDockerfile({ appFile, port }: DockerfileOptions): string {
+  const build = isTypeScript(appFile)
+    ? `# frank build bundles the app's TypeScript once, here (esbuild is a devDependency), so a pod
+# starts from .frank/ without bundling anything and production needs no esbuild.
+RUN npm run build --if-present && npx frank build ${JSON.stringify(appFile)} && npm prune --omit=dev`
+    : "RUN npm run build --if-present && npm prune --omit=dev";
   return `# syntax=docker/dockerfile:1
 # Written by \`frank k8s\`. Build from the project root: docker build -f PATH/TO/THIS/Dockerfile -t IMAGE .
 
@@ -22,7 +32,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
-RUN npm run build --if-present && npm prune --omit=dev
+${build}
 
 # Run stage: no compilers, no npm cache, files owned by root and only readable by the app.
 FROM ${NODE_IMAGE}
@@ -47,6 +57,7 @@ CMD [${JSON.stringify(appFile)}]
  */
 export function generateDockerignore(): string {
   return `node_modules
+.frank
 .git
 .env
 .env.*

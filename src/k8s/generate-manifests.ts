@@ -42,6 +42,9 @@ export class ManifestOptionError extends Error {
   }
 }
 
+/** Kubernetes counts (replicas, the autoscaler's bounds) are 32-bit integers. */
+const INT32_MAX = 2 ** 31 - 1;
+
 export function generateManifests(options: ManifestOptions): JsonObject[] {
   const settings = checkedOptions(options);
   const objects = [deployment(settings), service(settings), ingress(settings)];
@@ -82,7 +85,7 @@ function checkedOptions(options: ManifestOptions): Settings {
     );
   }
   const replicas = options.replicas ?? 2;
-  if (!Number.isInteger(replicas) || replicas < 1)
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > INT32_MAX)
     throw new ManifestOptionError(`--replicas ${replicas} must be a whole number of at least 1`);
   if (options.tlsSecret && !options.ingressHost) {
     throw new ManifestOptionError("--tls-secret needs --ingress-host: the certificate is for a host name");
@@ -225,7 +228,7 @@ function horizontalPodAutoscaler(settings: Settings): JsonObject {
     spec: {
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: settings.name },
       minReplicas: settings.replicas,
-      maxReplicas: settings.replicas * 4,
+      maxReplicas: Math.min(settings.replicas * 4, INT32_MAX),
       metrics: [
         { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
       ],

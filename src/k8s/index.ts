@@ -13,4 +13,3 @@ export { type InputNote, type LoadedManifests, type ManifestSource, loadManifest
 export { isLoopbackHost } from "./loopback.js";
 export type { ManifestObject, ObjectRef } from "./manifest-object.js";
 export { renderYaml } from "./render-yaml.js";
-export { SchemaValidationError, validateAgainstSchema } from "./schema-validation.js";

@@ -1,7 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Handler } from "../http/types.js";
-import { accessLog, errorLog, formatDevLine, type AccessEntry } from "./access-log.js";
+import fc from "fast-check";
+import { accessLog, errorLog, formatDevLine, formatJsonLine, isoTime, type AccessEntry } from "./access-log.js";
+import { bufferedResponse } from "../http/buffered-response.js";
 import { REPORTS_RESPONSE_SENT, responseSent } from "../http/response-sent.js";
 
 function logged(handler: Handler, options: Parameters<typeof accessLog>[0] = {}) {
@@ -84,7 +86,11 @@ test("a client that goes away is logged with the bytes it got, marked aborted", 
 test("dev: one readable line, coloured only when asked", async () => {
   const { wrapped, lines } = logged(hello, { format: "dev", color: false });
   await (await wrapped(new Request("http://pod/hello?x=1"))).text();
-  assert.match(lines[0], /^GET \/hello 200 \d+\.\d\d ms 12 B$/);
+  assert.match(
+    lines[0],
+    /^GET \/hello 200 \d+\.\d{1,2} m?s 12 B$/,
+    "the duration in ms or s, whatever the machine took",
+  );
 
   const entry: AccessEntry = { method: "POST", path: "/x", status: 404, durationMs: 1500, bytes: 2048, aborted: false };
   assert.equal(formatDevLine(entry, false), "POST /x 404 1.50 s 2.0 KiB");
@@ -133,5 +139,75 @@ test("a handler that throws is logged with the status the server will answer, an
     { format: "json" },
   );
   await assert.rejects(async () => wrapped(new Request("http://pod/broken")), /broken/);
+  assert.equal(JSON.parse(lines[0]).status, 500);
+});
+
+test("a JSON line is exactly what JSON.stringify writes for the same fields", () => {
+  const text = fc.string({ unit: "binary", maxLength: 40 });
+  fc.assert(
+    fc.property(
+      fc.record(
+        {
+          method: text,
+          path: text,
+          status: fc.integer({ min: 100, max: 599 }),
+          durationMs: fc.double({ min: 0, max: 1e7, noNaN: true }),
+          bytes: fc.nat(),
+          aborted: fc.boolean(),
+          remoteAddress: text,
+          userAgent: text,
+          requestId: text,
+        },
+        { requiredKeys: ["method", "path", "status", "durationMs", "bytes", "aborted"] },
+      ),
+      fc.integer({ min: 0, max: 253402300799999 }),
+      (entry: AccessEntry, time) => {
+        const expected = JSON.stringify({
+          time: new Date(time).toISOString(),
+          level: entry.status >= 500 ? "error" : "info",
+          method: entry.method,
+          path: entry.path,
+          status: entry.status,
+          duration_ms: Math.round(entry.durationMs * 1000) / 1000,
+          bytes: entry.bytes,
+          remote_addr: entry.remoteAddress,
+          user_agent: entry.userAgent,
+          request_id: entry.requestId,
+          aborted: entry.aborted || undefined,
+        });
+        assert.equal(formatJsonLine(entry, time), expected);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
+test("isoTime writes what toISOString writes, across seconds and in any order", () => {
+  for (const time of [0, 999, 1000, 1_764_000_000_001, 1_764_000_000_999, 1_764_000_001_000, 1_764_000_000_010, 999])
+    assert.equal(isoTime(time), new Date(time).toISOString());
+});
+
+test("a synchronous app is logged synchronously, and the request id lands in a buffered response's own headers", () => {
+  const buffered = () =>
+    bufferedResponse({ status: 200, headers: { "content-type": "text/plain" }, setCookies: [], body: "hi" });
+  const { wrapped, lines } = logged(buffered, { format: "json" });
+  const req = new Request("http://pod/sync", { headers: { "x-request-id": "abc" } });
+  Object.defineProperty(req, REPORTS_RESPONSE_SENT, { value: true });
+  const res = wrapped(req);
+  assert.ok(res instanceof Response, "no promise when the app answers at once");
+  responseSent(res, 2, false);
+  assert.equal(JSON.parse(lines[0]).request_id, "abc");
+  assert.equal(res.headers.get("x-request-id"), "abc");
+  assert.equal(res.headers.get("content-type"), "text/plain");
+});
+
+test("a synchronous throw is logged and thrown on", () => {
+  const { wrapped, lines } = logged(
+    () => {
+      throw new Error("at once");
+    },
+    { format: "json" },
+  );
+  assert.throws(() => wrapped(new Request("http://pod/now")), /at once/);
   assert.equal(JSON.parse(lines[0]).status, 500);
 });

@@ -1,10 +1,10 @@
-import { writeSync } from "node:fs";
 import { environmentFromProcess } from "../http/environment.js";
 import type { Middleware } from "../http/types.js";
-import { splitRequestUrl } from "../http/request-path.js";
+import { requestPath, splitRequestUrl } from "../http/request-path.js";
 import { HttpError } from "../http/http-error.js";
 import { serverReportsSent, whenResponseSent } from "../http/response-sent.js";
 import { traceIdsOf } from "../http/trace-ids.js";
+import { writeLineToStdout } from "./log-output.js";
 import { getRequestId, requestId, type RequestIdOptions } from "./request-id.js";
 
 /** `dev`: one readable line per request. `json`: one JSON object per line, for log collectors. */
@@ -13,7 +13,7 @@ export type LogFormat = "dev" | "json";
 export interface LogOptions {
   /** Default: `dev` when APP_ENV is development, else `json`. */
   format?: LogFormat;
-  /** Receives each line without its newline. Default: stdout, buffered within one turn of the event loop. */
+  /** Receives each line without its newline. Default: stdout, in batches (see log-output.ts). */
   write?: (line: string) => void;
   /** ANSI colours in `dev` lines. Default: when stdout is a terminal. */
   color?: boolean;
@@ -50,44 +50,8 @@ function defaultFormat(): LogFormat {
 
 // ---- output ---------------------------------------------------------------------------------
 
-let pending = "";
-let flushTimer: NodeJS.Timeout | undefined;
-
-/** Bytes collected before they are written at once; under load, one write serves many requests. */
-const FLUSH_BYTES = 32 * 1024;
-/** How long a line may wait when traffic is light. */
-const FLUSH_AFTER_MS = 100;
-
-function flushStdout(): void {
-  if (flushTimer !== undefined) clearTimeout(flushTimer);
-  flushTimer = undefined;
-  if (pending === "") return;
-  const chunk = pending;
-  pending = "";
-  process.stdout.write(chunk);
-}
-
-/**
- * Lines are collected and written in batches: at 32 KiB or after 100 ms, whichever comes
- * first. A write per request (a system call, synchronous for pipes and files) costs more than
- * the rest of a small request's logging together. Whatever is still pending when the process
- * exits is written synchronously.
- */
-export function writeToStdout(line: string): void {
-  pending += line + "\n";
-  if (pending.length >= FLUSH_BYTES) flushStdout();
-  else if (flushTimer === undefined) flushTimer = setTimeout(flushStdout, FLUSH_AFTER_MS).unref();
-}
-
-process.once("exit", () => {
-  if (pending === "") return;
-  try {
-    writeSync(1, pending);
-  } catch {
-    // stdout is gone; nothing left to tell
-  }
-  pending = "";
-});
+/** The default output: stdout, in batches, nothing lost at exit (see log-output.ts). */
+export const writeToStdout: (line: string) => void = writeLineToStdout;
 
 // ---- formatting -----------------------------------------------------------------------------
 
@@ -126,23 +90,52 @@ export function formatDevLine(entry: AccessEntry, color: boolean): string {
   return `${entry.method} ${entry.path} ${status} ${color ? COLORS.dim + rest + COLORS.reset : rest}`;
 }
 
-/** One JSON object: time, level, method, path, status, duration_ms, bytes, remote_addr, user_agent, request_id, trace_id, span_id. */
-export function formatJsonLine(entry: AccessEntry, time: Date): string {
-  return JSON.stringify({
-    time: time.toISOString(),
-    level: entry.status >= 500 ? "error" : "info",
-    method: entry.method,
-    path: entry.path,
-    status: entry.status,
-    duration_ms: Math.round(entry.durationMs * 1000) / 1000,
-    bytes: entry.bytes,
-    remote_addr: entry.remoteAddress,
-    user_agent: entry.userAgent,
-    request_id: entry.requestId,
-    trace_id: entry.traceId,
-    span_id: entry.spanId,
-    aborted: entry.aborted || undefined,
-  });
+// The time of day as toISOString() writes it, which costs as much as the rest of a line:
+// the part up to the second changes once a second, so it is kept.
+let isoSecond = Number.NaN;
+let isoPrefix = "";
+
+/** `time` (ms since the epoch, whole) as `2026-01-02T03:04:05.678Z`, exactly like Date#toISOString. */
+export function isoTime(time: number): string {
+  const second = Math.floor(time / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, -4); // up to and with the "."
+  }
+  const ms = time - second * 1000;
+  return `${isoPrefix}${ms < 10 ? "00" : ms < 100 ? "0" : ""}${ms}Z`;
+}
+
+/** Strings JSON.stringify writes as they are: no control characters, quotes, backslashes or surrogates. */
+const JSON_SAFE = /^[\u0020\u0021\u0023-\u005b\u005d-\ud7ff\ue000-\uffff]*$/;
+
+/** A string as JSON writes it; most need no escapes, and are quoted without a call to JSON.stringify. */
+function jsonString(value: string): string {
+  return JSON_SAFE.test(value) ? `"${value}"` : JSON.stringify(value);
+}
+
+/** A number as JSON writes it (NaN and the infinities are null). */
+function jsonNumber(value: number): string {
+  return Number.isFinite(value) ? String(value) : "null";
+}
+
+/**
+ * One JSON object: time, level, method, path, status, duration_ms, bytes, remote_addr,
+ * user_agent, request_id, trace_id, span_id, aborted — absent fields left out, as JSON.stringify of the entry
+ * would. Built as a string: the same text as JSON.stringify, without the object it needs.
+ * `time` is milliseconds since the epoch (default now).
+ */
+export function formatJsonLine(entry: AccessEntry, time: number | Date = Date.now()): string {
+  const when = typeof time === "number" ? time : time.getTime();
+  const { remoteAddress, userAgent, requestId, traceId, spanId } = entry;
+  let line = `{"time":"${isoTime(when)}","level":"${entry.status >= 500 ? "error" : "info"}","method":${jsonString(entry.method)},"path":${jsonString(entry.path)},"status":${entry.status},"duration_ms":${jsonNumber(Math.round(entry.durationMs * 1000) / 1000)},"bytes":${entry.bytes}`;
+  if (remoteAddress !== undefined) line += `,"remote_addr":${jsonString(remoteAddress)}`;
+  if (userAgent !== undefined) line += `,"user_agent":${jsonString(userAgent)}`;
+  if (requestId !== undefined) line += `,"request_id":${jsonString(requestId)}`;
+  if (traceId !== undefined) line += `,"trace_id":${jsonString(traceId)}`;
+  if (spanId !== undefined) line += `,"span_id":${jsonString(spanId)}`;
+  if (entry.aborted) line += `,"aborted":true`;
+  return `${line}}`;
 }
 
 // ---- the middleware -------------------------------------------------------------------------
@@ -203,7 +196,7 @@ export function accessLog(options: AccessLogOptions = {}): Middleware {
     const trace = traceIdsOf(req);
     const entry: AccessEntry = {
       method: req.method,
-      path: splitRequestUrl(req.url).path,
+      path: requestPath(req.url),
       status,
       durationMs: performance.now() - started,
       bytes,
@@ -214,38 +207,53 @@ export function accessLog(options: AccessLogOptions = {}): Middleware {
       traceId: trace?.traceId,
       spanId: trace?.spanId,
     };
-    write(format === "json" ? formatJsonLine(entry, new Date()) : formatDevLine(entry, color));
+    write(format === "json" ? formatJsonLine(entry) : formatDevLine(entry, color));
+  };
+
+  /** The response as the client gets it; its line is written once it has been sent (or abandoned). */
+  const track = (req: Request, response: Response, started: number): Response => {
+    const status = response.status;
+    const finish = (bytes: number, aborted: boolean) => logLine(req, status, started, bytes, aborted);
+    if (serverReportsSent(req)) {
+      whenResponseSent(response, finish);
+      return response;
+    }
+    const body = response.body;
+    if (body === null || req.method === "HEAD") {
+      finish(0, false);
+      return response;
+    }
+    return new Response(countedBody(body, finish), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
+
+  // The server answers a thrown error itself (HttpError's status, else 500): log that.
+  const failed = (req: Request, started: number, error: unknown): never => {
+    logLine(req, error instanceof HttpError ? error.status : 500, started, 0, false);
+    throw error;
   };
 
   return (next) => {
     const inner = withId(next);
-    return async (req) => {
+    // Synchronous while the app is: no promise and no microtask turn per request.
+    return (req) => {
       const started = performance.now();
-      let response: Response;
+      let result: Response | Promise<Response>;
       try {
-        response = await inner(req);
+        result = inner(req);
       } catch (error) {
-        // The server answers a thrown error itself (HttpError's status, else 500): log that.
-        logLine(req, error instanceof HttpError ? error.status : 500, started, 0, false);
-        throw error;
+        return failed(req, started, error);
       }
-      const status = response.status;
-      const finish = (bytes: number, aborted: boolean) => logLine(req, status, started, bytes, aborted);
-
-      if (serverReportsSent(req)) {
-        whenResponseSent(response, finish);
-        return response;
+      if (result instanceof Promise) {
+        return result.then(
+          (response) => track(req, response, started),
+          (error) => failed(req, started, error),
+        );
       }
-      const body = response.body;
-      if (body === null || req.method === "HEAD") {
-        finish(0, false);
-        return response;
-      }
-      return new Response(countedBody(body, finish), {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers,
-      });
+      return track(req, result, started);
     };
   };
 }

@@ -1,3 +1,5 @@
+import { bufferedResponse } from "../http/buffered-response.js";
+import { requestPath } from "../http/request-path.js";
 import { html, type SafeHtml } from "./html.js";
 import { DEV_PAGE_HEADERS, DEV_TEXT_HEADERS, page, wantsHtml } from "./dev-pages/page.js";
 
@@ -19,32 +21,34 @@ export function renderNotFoundPage(req: Request, routes: ReadonlyArray<RouteSumm
   const path = decodedPath(req);
   const suggestion = suggestedRoute(req.method, path);
   const samePath = (route: RouteSummary) => route.pattern === path && route.method.toUpperCase() !== req.method;
-  const headers = { "x-cascade": "pass" };
+  // The list of routes is the same for every request unless a route matches the path under
+  // another method (then it is marked): built once per route table, not per request.
+  const marked = routes.some(samePath);
+  const body = req.method === "HEAD" ? null : undefined;
 
   if (!wantsHtml(req)) {
-    const width = Math.max(6, ...routes.map((r) => r.method.length));
+    const listing = marked ? routeLines(routes, samePath) : cachedListing(routes).text;
     const text = [
       `404 Not Found: no route matches ${req.method} ${path}`,
       "",
       "Add it:",
       ...suggestion.split("\n").map((line) => `  ${line}`),
       "",
-      routes.length === 0 ? "This app has no routes yet." : `Routes (${routes.length}, first match wins):`,
-      ...routes.map(
-        (r) =>
-          `  ${r.method.toUpperCase().padEnd(width)}  ${r.pattern}${samePath(r) ? "   <- same path, other method" : ""}`,
-      ),
+      listing,
       "",
       "(development environment: production shows a terse Not Found page)",
       "",
     ].join("\n");
-    return new Response(req.method === "HEAD" ? null : text, {
+    return bufferedResponse({
       status: 404,
-      headers: { ...DEV_TEXT_HEADERS, ...headers },
+      headers: { ...DEV_TEXT_HEADERS, "x-cascade": "pass" },
+      setCookies: [],
+      body: body === null ? null : text,
     });
   }
 
-  const body = html`
+  const table = marked ? routeTable(routes, samePath) : cachedListing(routes).html;
+  const main = html`
 <header class="banner notfound"><div class="wrap">
   <span class="kicker">404 Not Found</span>
   <h1 id="not-found-message">No route matches <code>${req.method} ${path}</code></h1>
@@ -55,20 +59,49 @@ export function renderNotFoundPage(req: Request, routes: ReadonlyArray<RouteSumm
     <pre class="code">${highlight(suggestion)}</pre>
   </section>
   <section class="card" id="routes"><h2>Routes <small>${routes.length} defined; the first match wins</small></h2>
-    ${
-      routes.length === 0
-        ? html`<p class="empty">This app has no routes yet.</p>`
-        : html`<table class="routes">${routes.map(
-            (r) =>
-              html`<tr class="${samePath(r) ? "near" : ""}"><td class="method">${r.method.toUpperCase()}</td><td>${r.pattern}${samePath(r) && html`<span class="hint">same path, other method</span>`}</td></tr>`,
-          )}</table>`
-    }
+    ${table}
   </section>
 </main>`;
-  return new Response(req.method === "HEAD" ? null : page(`404 ${req.method} ${path} · frank`, body), {
+  return bufferedResponse({
     status: 404,
-    headers: { ...DEV_PAGE_HEADERS, ...headers },
+    headers: { ...DEV_PAGE_HEADERS, "x-cascade": "pass" },
+    setCookies: [],
+    body: body === null ? null : page(`404 ${req.method} ${path} · frank`, main),
   });
+}
+
+const listings = new WeakMap<ReadonlyArray<RouteSummary>, { text: string; html: SafeHtml }>();
+
+/** The unmarked route list of a route table (the App passes the same array while its routes stay the same). */
+function cachedListing(routes: ReadonlyArray<RouteSummary>): { text: string; html: SafeHtml } {
+  let listing = listings.get(routes);
+  if (listing === undefined) {
+    const none = () => false;
+    listing = { text: routeLines(routes, none), html: routeTable(routes, none) };
+    listings.set(routes, listing);
+  }
+  return listing;
+}
+
+function routeLines(routes: ReadonlyArray<RouteSummary>, samePath: (route: RouteSummary) => boolean): string {
+  if (routes.length === 0) return "This app has no routes yet.";
+  const width = Math.max(6, ...routes.map((r) => r.method.length));
+  return [
+    `Routes (${routes.length}, first match wins):`,
+    ...routes.map(
+      (r) =>
+        `  ${r.method.toUpperCase().padEnd(width)}  ${r.pattern}${samePath(r) ? "   <- same path, other method" : ""}`,
+    ),
+  ].join("\n");
+}
+
+function routeTable(routes: ReadonlyArray<RouteSummary>, samePath: (route: RouteSummary) => boolean): SafeHtml {
+  return routes.length === 0
+    ? html`<p class="empty">This app has no routes yet.</p>`
+    : html`<table class="routes">${routes.map(
+        (r) =>
+          html`<tr class="${samePath(r) ? "near" : ""}"><td class="method">${r.method.toUpperCase()}</td><td>${r.pattern}${samePath(r) && html`<span class="hint">same path, other method</span>`}</td></tr>`,
+      )}</table>`;
 }
 
 /** The source a user would paste into the app to answer this request. */
@@ -83,11 +116,11 @@ export function suggestedRoute(method: string, path: string): string {
 }
 
 function decodedPath(req: Request): string {
-  const { pathname } = new URL(req.url);
+  const path = requestPath(req.url);
   try {
-    return decodeURIComponent(pathname);
+    return decodeURIComponent(path);
   } catch {
-    return pathname;
+    return path;
   }
 }
 

@@ -1,11 +1,13 @@
 import type { Middleware } from "../http/types.js";
-import { editHeaders } from "./response-headers.js";
+import { setBufferedHeader } from "../http/buffered-response.js";
 import { RequestState } from "../http/request-state.js";
+import { randomUuid } from "./random-uuid.js";
+import { editHeaders } from "./response-headers.js";
 
 export interface RequestIdOptions {
   /** The header read from the request and echoed in the response. Default `X-Request-Id`. */
   header?: string;
-  /** Makes a new id. Default crypto.randomUUID(). */
+  /** Makes a new id. Default: a random (version 4) UUID. */
   generate?: () => string;
 }
 
@@ -21,13 +23,19 @@ const ids = new RequestState<string>();
  */
 export function requestId(options: RequestIdOptions = {}): Middleware {
   const header = options.header ?? "X-Request-Id";
-  const generate = options.generate ?? (() => crypto.randomUUID());
-  return (next) => async (req) => {
+  const lowerCaseHeader = header.toLowerCase();
+  const generate = options.generate ?? randomUuid;
+  // A buffered response (a frank App's usual answer) takes the header as a plain value; making
+  // it a real Response just to set one header would cost more than the rest of the request.
+  const echo = (res: Response, id: string): Response =>
+    setBufferedHeader(res, lowerCaseHeader, id) ? res : editHeaders(res, (headers) => headers.set(header, id));
+  // Synchronous while the handler is: no promise and no microtask turn per request.
+  return (next) => (req) => {
     const incoming = req.headers.get(header);
     const id = incoming !== null && SANE_ID.test(incoming) ? incoming : generate();
     ids.set(req, id);
-    const res = await next(req);
-    return editHeaders(res, (headers) => headers.set(header, id));
+    const res = next(req);
+    return res instanceof Promise ? res.then((answer) => echo(answer, id)) : echo(res, id);
   };
 }
 

@@ -90,12 +90,17 @@ export function gatherMetricsForWorkers(): void {
   primaryListening = true;
   let nextId = 0;
   const pending = new Map<number, { parts: Map<string, string>; waiting: Set<string>; done: () => void }>();
+  // Only workers that said they listen are asked: one still loading the app has no metrics
+  // yet and would hold every scrape until the timeout.
+  const listening = new Set<number>();
+  cluster.on("exit", (worker) => listening.delete(worker.id));
 
   cluster.on("message", (from, message: unknown) => {
+    if ((message as { frank?: unknown } | null)?.frank === "listening") listening.add(from.id);
     if (!isClusterMessage(message)) return;
     if (message.frank === "metrics-gather") {
       const id = ++nextId;
-      const workers = Object.values(cluster.workers ?? {}).filter((w) => w?.isConnected());
+      const workers = Object.values(cluster.workers ?? {}).filter((w) => w?.isConnected() && listening.has(w.id));
       const parts = new Map<string, string>();
       const waiting = new Set(workers.map((w) => String(w!.id)));
       const reply = () => {

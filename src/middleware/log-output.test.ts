@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+
+const OUTPUT = new URL("./log-output.ts", import.meta.url).href;
+
+/**
+ * Runs `body` in a child that has log-output loaded (and process.stdout set up, as the banner
+ * does, which makes a stdout pipe non-blocking), reading its stdout slowly through a pipe.
+ */
+async function runChild(body: string, readDelayMs = 0): Promise<{ stdout: string; code: number | null }> {
+  const script = `import { writeLineToStdout } from ${JSON.stringify(OUTPUT)}; process.stdout; ${body}`;
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  child.stdout.pause();
+  if (readDelayMs > 0) await sleep(readDelayMs);
+  let stdout = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stdout.resume();
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  return { stdout, code };
+}
+
+/** 20,000 numbered lines of about 200 bytes: 4 MB, far more than a pipe holds. */
+const MANY = `for (let i = 0; i < 20000; i++) writeLineToStdout(JSON.stringify({ n: i, pad: "x".repeat(180) }));`;
+
+function assertEveryLine(stdout: string, count: number): void {
+  const lines = stdout.split("\n");
+  assert.equal(lines.pop(), "", "the output ends with a newline");
+  assert.equal(lines.length, count);
+  for (const [i, line] of lines.entries()) assert.equal(JSON.parse(line).n, i, `line ${i} is whole and in order`);
+}
+
+test("every line reaches a slow pipe reader when the process exits at once", async () => {
+  const { stdout, code } = await runChild(`${MANY} process.exit(0);`, 300);
+  assert.equal(code, 0);
+  assertEveryLine(stdout, 20000);
+});
+
+test("every line is written before an uncaught exception ends the process", async () => {
+  const { stdout, code } = await runChild(`${MANY} setImmediate(() => { throw new Error("crash"); });`, 300);
+  assert.equal(code, 1);
+  assertEveryLine(stdout, 20000);
+});
+
+test("a lone line is written while the process goes on, without waiting for more", async () => {
+  const script = `import { writeLineToStdout } from ${JSON.stringify(OUTPUT)}; writeLineToStdout("one"); setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  try {
+    let stdout = "";
+    for await (const chunk of child.stdout.setEncoding("utf8")) {
+      stdout += chunk;
+      if (stdout.endsWith("\n")) break;
+    }
+    assert.equal(stdout, "one\n");
+  } finally {
+    child.kill("SIGKILL");
+  }
+});
+
+test("a line longer than a batch, and non-ASCII text, arrive whole", async () => {
+  const { stdout } = await runChild(
+    `writeLineToStdout("ü".repeat(3000)); writeLineToStdout("ok"); writeLineToStdout("€".repeat(10000));`,
+  );
+  assert.equal(stdout, `${"ü".repeat(3000)}\nok\n${"€".repeat(10000)}\n`);
+});

@@ -1,0 +1,73 @@
+/**
+ * Log lines to stdout, written in batches and never lost on the way out.
+ *
+ * A write per request (a system call) costs more than the rest of a small request's logging
+ * together, so lines are collected in a buffer and written at once: when the next line would
+ * not fit in PIPE_BUF bytes, or 100 ms after the first line waiting, whichever comes first.
+ * Whatever is still waiting when the process exits (process.exit after SIGTERM, an uncaught
+ * exception, the event loop running dry) is written before it is gone.
+ *
+ * Every batch is written with `writeSync` to fd 1, whole: Node makes a stdout pipe (what a
+ * container runtime or a log shipper reads) non-blocking, and `process.stdout.write` to a full
+ * pipe queues the rest in memory, which `process.exit` then throws away. Here a full pipe is
+ * waited for, as a write to a file is, so a slow reader slows the server down rather than
+ * losing its lines. A batch of whole lines up to PIPE_BUF bytes is one atomic write, so the
+ * lines of several workers sharing one pipe never cut into each other.
+ */
+import { writeSync } from "node:fs";
+
+/** Linux's PIPE_BUF: a write of at most this many bytes to a pipe is never split. */
+const BATCH_BYTES = 4096;
+/** How long a line may wait when traffic is light. */
+const FLUSH_AFTER_MS = 100;
+
+const batch = Buffer.allocUnsafe(BATCH_BYTES);
+let used = 0;
+let flushTimer: NodeJS.Timeout | undefined;
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes all of `bytes` to `fd`, waiting while a non-blocking pipe is full. False when the reader is gone. */
+function writeAll(fd: number, bytes: Uint8Array): boolean {
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EAGAIN") return false; // EPIPE, EBADF: nobody reads any more
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+  return true;
+}
+
+/** Writes the lines collected so far. */
+export function flushStdoutLines(): void {
+  if (flushTimer !== undefined) {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+  }
+  if (used === 0) return;
+  const length = used;
+  used = 0;
+  writeAll(1, batch.subarray(0, length));
+}
+
+/** Queues one line (without its newline) for stdout. */
+export function writeLineToStdout(line: string): void {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit; a line that might not fit is measured.
+  const room = BATCH_BYTES - used;
+  if (line.length * 3 + 1 > room && Buffer.byteLength(line) + 1 > room) {
+    flushStdoutLines();
+    if (Buffer.byteLength(line) + 1 > BATCH_BYTES) {
+      writeAll(1, Buffer.from(`${line}\n`));
+      return;
+    }
+  }
+  used += batch.write(line, used);
+  batch[used++] = 10; // "\n"
+  if (flushTimer === undefined) flushTimer = setTimeout(flushStdoutLines, FLUSH_AFTER_MS).unref();
+}
+
+// 'exit' runs after process.exit(), after an uncaught exception and when the loop runs dry.
+process.on("exit", flushStdoutLines);
