@@ -227,6 +227,21 @@ describe("logging, media types, the response body", () => {
     assert.throws(() => testApp().set("logging", "loud" as never), /unknown level "loud"/);
   });
 
+  it("c.logger's JSON lines carry the trace id of an incoming traceparent, as the access log does", async () => {
+    const lines: string[] = [];
+    const app = testApp().set("logging", { format: "json", write: (line) => lines.push(line) });
+    app.get("/traced", (c) => {
+      c.logger.info("traced");
+      return "ok";
+    });
+    const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    await app.request("/traced", { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+    await app.request("/traced");
+    const [traced, untraced] = lines.map((line) => JSON.parse(line));
+    assert.equal(traced.trace_id, traceId);
+    assert.equal("trace_id" in untraced, false);
+  });
+
   it("mimeType(name, type) registers a name for c.type and provides; an unknown name says how to register it", async () => {
     const app = testApp().mimeType("ics", "text/calendar").mimeType("foo", "application/x-foo");
     app.get("/cal", (c) => {

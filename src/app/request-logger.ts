@@ -1,11 +1,12 @@
 /**
  * `c.logger`: log lines that carry their request (method, path, request id), in the access
- * log's format: readable in development, JSON lines elsewhere. Sinatra's `logger` is the
+ * log's format: readable in development, JSON lines elsewhere. JSON lines carry the request id
+ * and trace ids under the access log's names, so one query finds a request's every line. Sinatra's `logger` is the
  * request's `rack.logger`; this is the same idea without a global.
  */
 import { splitRequestUrl } from "../http/request-path.js";
 import { writeToStdout } from "../middleware/access-log.js";
-import { getRequestId } from "../middleware/request-id.js";
+import { requestLogFields } from "../middleware/log-fields.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -55,7 +56,7 @@ export function requestLogger(req: Request, options: Required<LoggingOptions> | 
   const log = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) => {
     if (RANK[level] < RANK[options.level]) return;
     const path = splitRequestUrl(req.url).path;
-    const id = getRequestId(req);
+    const ids = requestLogFields(req);
     if (options.format === "json") {
       options.write(
         JSON.stringify({
@@ -63,7 +64,7 @@ export function requestLogger(req: Request, options: Required<LoggingOptions> | 
           level,
           method: req.method,
           path,
-          request_id: id,
+          ...ids,
           message,
           ...fields,
         }),
@@ -71,7 +72,9 @@ export function requestLogger(req: Request, options: Required<LoggingOptions> | 
       return;
     }
     const extra = fields ? ` ${JSON.stringify(fields)}` : "";
-    options.write(`${level.padEnd(5)} ${req.method} ${path}${id ? ` (request ${id})` : ""}: ${message}${extra}`);
+    options.write(
+      `${level.padEnd(5)} ${req.method} ${path}${ids.request_id ? ` (request ${ids.request_id})` : ""}: ${message}${extra}`,
+    );
   };
   return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
 }
