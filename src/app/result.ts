@@ -1,8 +1,8 @@
 /**
- * What a route, filter or error handler may return (DESIGN.md §2), and how each becomes part of
- * the response — Sinatra's `invoke`: a number is the status, a string or bytes the body,
- * `[status, body]` and `[status, headers, body]` set all three, an object is JSON, a Response is
- * the response, nothing leaves the response as it was.
+ * What a route, filter or error handler may return (docs/architecture.md, "The public surface"),
+ * and how each becomes part of the response — Sinatra's `invoke`: a number is the status, a
+ * string or bytes the body, `[status, body]` and `[status, headers, body]` set all three, an
+ * object is JSON, a Response is the response, nothing leaves the response as it was.
  */
 export type HandlerResult =
   | string

@@ -59,7 +59,7 @@ export interface KnownSettings {
   methodNotAllowed: boolean;
   /** Info, servers and a JSON Schema hook for `app.openapi()` and `frank openapi`. */
   openapi: OpenApiSettings | undefined;
-  /** Launcher hints (DESIGN.md §3): used only when no flag or environment variable decides. */
+  /** Launcher hints, used only when no flag or variable decides (docs/architecture.md, "Rules the launcher keeps"). */
   port: number | undefined;
   bind: string | undefined;
 }

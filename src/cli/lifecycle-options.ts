@@ -1,6 +1,6 @@
 import type { LifecycleConfig, LifecycleFlags } from "../server/lifecycle-config.js";
 
-/** The lifecycle options `frank serve` and `frank config` share (DESIGN.md §4). */
+/** The lifecycle options `frank serve` and `frank config` share (docs/architecture.md, "Lifecycle in production"). */
 export const LIFECYCLE_OPTIONS = {
   "shutdown-delay": { type: "string" },
   "drain-timeout": { type: "string" },

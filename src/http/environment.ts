@@ -1,8 +1,9 @@
 /**
- * The environment variables that name the environment, in the order they decide (DESIGN.md §3):
- * APP_ENV (Sinatra's), RACK_ENV (rackup's), NODE_ENV. The launcher resolves them with a source
- * and exports the result as APP_ENV; the app and middleware read them the same way, so they
- * agree even when no launcher ran (a test, `serve()` not yet called).
+ * The environment variables that name the environment, in the order they decide
+ * (docs/architecture.md, "Rules the launcher keeps"): APP_ENV (Sinatra's), RACK_ENV (rackup's),
+ * NODE_ENV. The launcher resolves them with a source and exports the result as APP_ENV; the app
+ * and middleware read them the same way, so they agree even when no launcher ran (a test,
+ * `serve()` not yet called).
  */
 export const ENVIRONMENT_VARIABLES = ["APP_ENV", "RACK_ENV", "NODE_ENV"] as const;
 export const DEFAULT_ENVIRONMENT = "development";

@@ -28,7 +28,7 @@ export interface ServerConfig {
   host: Sourced<string> & { kind: HostKind; bindAddresses: string[] };
   workers: Sourced<number>;
   container: ContainerInfo;
-  /** Shutdown, keep-alive, timeouts, limits, probes and access log (DESIGN.md §4). */
+  /** Shutdown, keep-alive, timeouts, limits, probes, access log: docs/architecture.md, "Lifecycle in production". */
   lifecycle: LifecycleConfig;
   warnings: string[];
 }
@@ -192,8 +192,8 @@ function warningsFor(config: Omit<ServerConfig, "warnings">, env: NodeJS.Process
 
 /**
  * The one resolution of environment, port, host, workers and the lifecycle settings, used by `frank serve`,
- * `serve()` in code, `frank config` and `frank doctor` (DESIGN.md §3). Throws ConfigError
- * for a value it cannot use.
+ * `serve()` in code, `frank config` and `frank doctor` (docs/architecture.md, "Rules the launcher keeps").
+ * Throws ConfigError for a value it cannot use.
  */
 export function resolveServerConfig(inputs: ConfigInputs = {}): ServerConfig {
   const env = inputs.env ?? process.env;

@@ -17,7 +17,10 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 20_000;
 
 export type AccessLogFormat = "dev" | "json" | "off";
 
-/** Shutdown, timeouts, limits, probes and the access log, each with its source (DESIGN.md §4). */
+/**
+ * Shutdown, timeouts, limits, probes and the access log, each with its source
+ * (docs/architecture.md, "Lifecycle in production").
+ */
 export interface LifecycleConfig {
   shutdownDelayMs: Sourced<number>;
   drainTimeoutMs: Sourced<number>;

@@ -131,7 +131,7 @@ function servedHandler(
  * Starts any handler, a frank App, or any `{ fetch }` object (Sinatra's `run!`): resolves
  * environment, host, port, workers and the lifecycle settings exactly as `frank serve` does,
  * exports APP_ENV, listens, runs the app's onStart hooks, prints the banner and warnings, and
- * on SIGINT/SIGTERM runs the shutdown sequence (DESIGN.md §4) and exits.
+ * on SIGINT/SIGTERM runs the shutdown sequence (docs/architecture.md, "Lifecycle in production") and exits.
  * Throws ConfigError with a one-line explanation when it cannot listen.
  */
 export async function serve(app: Servable, options: ServeOptions = {}): Promise<RunningServer> {
