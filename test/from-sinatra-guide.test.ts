@@ -8,7 +8,8 @@
 //   request headers; right of it, `body~` a part of the body, `type` the Content-Type, other
 //   names response headers (null: absent). Values are JSON strings.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
@@ -77,7 +78,8 @@ function parseCheck(line: string): Check {
 function snippetsOf(document: string): Snippet[] {
   const text = readFileSync(join(ROOT, document), "utf8");
   const snippets: Snippet[] = [];
-  const block = /```ts\n([\s\S]*?)```\s*<!-- check\n([\s\S]*?)-->/g;
+  // A block never spans a closing fence: a fragment right before a checked app is not part of it.
+  const block = /```ts\n((?:(?!```)[\s\S])*)```\s*<!-- check\n([\s\S]*?)-->/g;
   for (const match of text.matchAll(block)) {
     const before = text.slice(0, match.index);
     const heading = [...before.matchAll(/^#+ (.*)$/gm)].at(-1)?.[1] ?? document;
@@ -116,6 +118,32 @@ const snippets = DOCUMENTS.flatMap(snippetsOf);
 
 it("the guide has a checked snippet for each of Sinatra's idioms it covers", () => {
   assert.ok(snippets.filter((s) => s.document === "docs/from-sinatra.md").length >= 15, `${snippets.length} snippets`);
+});
+
+// Running a snippet strips its types; this checks them, as an app's own `tsc` would with the
+// README's tsconfig.json, so a signature the documents show wrongly fails here.
+it("every checked snippet type-checks", () => {
+  const dir = join(ROOT, "test-output", "guide-types");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const files = snippets.map((snippet, index) => {
+    const name = `snippet-${index + 1}.ts`;
+    writeFileSync(join(dir, name), `// ${snippet.document}: ${snippet.heading}\n${snippet.code}`);
+    return name;
+  });
+  const compilerOptions = {
+    target: "ES2022",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    strict: true,
+    types: ["node"],
+    skipLibCheck: true,
+    noEmit: true,
+  };
+  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, files }));
+  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  const checked = spawnSync(process.execPath, [tsc, "-p", dir], { encoding: "utf8" });
+  assert.equal(checked.status, 0, checked.stdout + checked.stderr);
 });
 
 describe("every checked snippet answers as its comment says", () => {

@@ -1,5 +1,5 @@
-// The numbers a reliability run measured, kept in test-output/reliability/<name>.json so the
-// README's Reliability section can quote the last run.
+// The numbers a reliability run measured, kept in test-output/reliability/<name>.json so
+// docs/reliability.md can quote the last run.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
