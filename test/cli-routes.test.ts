@@ -1,3 +1,4 @@
+// Test timeout: 60 s: one launcher process per case.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { describe, it } from "node:test";

@@ -1,3 +1,4 @@
+// Test timeout: 90 s: Chromium starts, opens both pages and takes screenshots.
 // The development error page and 404 page as a person sees them: served on a real
 // loopback socket, opened in headless Chromium, checked by selectors, and screenshotted
 // to test-output/dev-error-page.png and test-output/dev-not-found-page.png.

@@ -1,3 +1,4 @@
+// Test timeout: 90 s: a pod per case, and refused connections probed from outside it.
 // Where frank listens, checked with real sockets: frank runs inside a network namespace (a
 // "pod" with addresses from 198.18.0.0/15 and 2001:db8::/32) and is called from outside it.
 import { test } from "node:test";
@@ -6,6 +7,7 @@ import { once } from "node:events";
 import { request } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { childOutput } from "./support/child-output.js";
 import { createPod, netnsUnavailableReason, type Pod } from "./support/netns.js";
 import { skipUnlessAvailable } from "./support/prerequisites.js";
 
@@ -23,16 +25,13 @@ async function frankInPod(pod: Pod, args: string[], env: Record<string, string> 
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
   });
-  let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  const deadline = Date.now() + 20_000;
-  while (!/^ {3}http:\/\//m.test(output)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`frank did not start in the pod:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const output = childOutput(child);
+  await output.said(/^ {3}http:\/\//m).catch((error: Error) => {
+    child.kill("SIGKILL");
+    throw new Error(`frank did not start in the pod: ${error.message}`);
+  });
   return {
-    output: () => output,
+    output: output.text,
     stop: async () => {
       child.kill("SIGTERM");
       if (child.exitCode === null) await once(child, "exit");

@@ -1,3 +1,4 @@
+// Test timeout: 60 s: launchers taken through their whole shutdown sequence.
 // The shutdown sequence of the launcher over real sockets, in a real process:
 // readiness off → the delay still serves → listener closed → in-flight requests finish with
 // Connection: close → idle keep-alive connections closed → onStop → exit 0.
@@ -10,6 +11,7 @@ import { connect, type Socket } from "node:net";
 import { freePort } from "./support/ports.js";
 import { httpGet } from "./support/http.js";
 import { waitFor } from "./support/wait.js";
+import { childOutput } from "./support/child-output.js";
 import { REPO_ROOT, launcherUnavailableReason } from "./support/frank-in-pod.js";
 import { skipUnlessAvailable } from "./support/prerequisites.js";
 
@@ -38,14 +40,7 @@ async function startFrank(
     env: { PATH: process.env.PATH, HOME: process.env.HOME, APP_ENV: "production", FRANK_CONTAINER: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let output = "";
-  const listeners = new Set<() => void>();
-  const onData = (chunk: string) => {
-    output += chunk;
-    for (const listener of listeners) listener();
-  };
-  child.stdout!.setEncoding("utf8").on("data", onData);
-  child.stderr!.setEncoding("utf8").on("data", onData);
+  const output = childOutput(child);
   const exit = once(child, "exit").then(([code, signal]) => ({
     code: code as number | null,
     signal: signal as NodeJS.Signals | null,
@@ -53,32 +48,10 @@ async function startFrank(
   t.after(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   });
-  const said = (pattern: RegExp) =>
-    new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (pattern.test(output)) {
-          listeners.delete(check);
-          resolve();
-        }
-      };
-      listeners.add(check);
-      check();
-      exit.then(() => {
-        if (!pattern.test(output)) reject(new Error(`frank exited without saying ${pattern}:\n${output}`));
-      });
-    });
+  // The banner comes once every listener is bound.
+  await output.said(/^== frank is listening on/m);
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`frank exited:\n${output}`);
-      // Any answer will do: a test may have moved /livez away.
-      return (await httpGet(url + "/livez", { timeoutMs: 500 })).status > 0;
-    },
-    { description: `frank on port ${port}`, timeoutMs: 20_000 },
-  ).catch((error: Error) => {
-    throw new Error(`${error.message}\n${output}`);
-  });
-  return { child, port, url, output: () => output, said, exit };
+  return { child, port, url, output: output.text, said: (pattern) => output.said(pattern).then(() => {}), exit };
 }
 
 /** A raw HTTP/1.1 connection: send a request, read one response head + body. */
@@ -188,9 +161,7 @@ test("a second signal exits at once", { skip }, async (t) => {
 
 test("with workers the primary runs the sequence for all of them and exits when they have", { skip }, async (t) => {
   const frank = await startFrank(t, ["-w", "2", "--shutdown-delay", "1", "--drain-timeout", "5"]);
-  await waitFor(() => (frank.output().match(/onStart ran/g) ?? []).length === 2, {
-    description: "both workers started",
-  });
+  await frank.said(/onStart ran[\s\S]*onStart ran/); // both workers started
   frank.child.kill("SIGTERM");
   await waitFor(async () => (await httpGet(frank.url + "/readyz")).status === 503, {
     description: "readiness off in the workers",

@@ -1,3 +1,4 @@
+// Test timeout: 90 s: 1 GiB to a client that pauses, then reads in bursts.
 // Streams a 1 GiB (sparse) file from the public folder over a real socket to a client that first
 // stops reading for a while and then reads in bursts, and checks that the serving process's
 // resident memory stays within 20 MB of where it started: the body follows the client's pace.

@@ -534,6 +534,8 @@ describe("response helpers", () => {
 
     let closedSeen = false;
     let writesAfterClose = 0;
+    let producerDone!: () => void;
+    const produced = new Promise<void>((resolve) => (producerDone = resolve));
     const abort = new AbortController();
     app.get("/forever", (c) =>
       c.stream(
@@ -541,6 +543,7 @@ describe("response helpers", () => {
           out.onClose(() => (closedSeen = true));
           for (let i = 0; i < 10_000 && !out.closed; i++) await out.write("tick\n");
           if (!(await out.write("late"))) writesAfterClose++;
+          producerDone();
         },
         { keepOpen: true },
       ),
@@ -550,7 +553,7 @@ describe("response helpers", () => {
     await reader.read();
     abort.abort();
     await reader.cancel();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await produced;
     assert.ok(closedSeen, "onClose ran");
     assert.equal(writesAfterClose, 1, "writes after the client left resolve false instead of throwing");
   });

@@ -146,6 +146,7 @@ test("response backpressure: a producer is not asked for more while the client d
   client.end();
   const [res] = (await once(client, "response")) as [IncomingMessage];
   res.pause();
+  // The pause is the scenario: whatever the producer makes while nobody reads is what is measured.
   await sleep(400);
   const whilePaused = produced;
   assert.ok(whilePaused < 16 * 1024 * 1024, `produced ${whilePaused} bytes for a client that reads nothing`);
@@ -178,6 +179,7 @@ test("request backpressure: the socket is paused while the handler does not read
     }
     client.end();
   })();
+  // The handler's delay is the scenario: what the client could send meanwhile is what is measured.
   await sleep(400);
   const beforeReading = written;
   release();
@@ -192,9 +194,14 @@ test("a client that goes away aborts req.signal and cancels the response body", 
   const signalAborted = new Promise<void>((resolve) => (aborted = resolve));
   let cancelled!: () => void;
   const bodyCancelled = new Promise<void>((resolve) => (cancelled = resolve));
+  let waitingArrived!: () => void;
+  const arrived = new Promise<void>((resolve) => (waitingArrived = resolve));
   await using server = await listen((req) => {
     req.signal.addEventListener("abort", () => aborted());
-    if (new URL(req.url).pathname === "/wait") return new Promise<Response>(() => {});
+    if (new URL(req.url).pathname === "/wait") {
+      waitingArrived();
+      return new Promise<Response>(() => {});
+    }
     let timer: NodeJS.Timeout;
     return new Response(
       new ReadableStream({
@@ -212,7 +219,7 @@ test("a client that goes away aborts req.signal and cancels the response body", 
   const waiting = httpRequest(`${server.url}/wait`);
   waiting.on("error", () => {});
   waiting.end();
-  await sleep(100);
+  await arrived;
   waiting.destroy();
   await signalAborted;
 
@@ -304,7 +311,7 @@ test("a body that fails half-way cuts the connection instead of ending cleanly",
         new ReadableStream({
           async pull(controller) {
             controller.enqueue(new TextEncoder().encode("partial"));
-            await sleep(20);
+            await sleep(20); // the failure comes later than the first chunk, after the headers went out
             controller.error(new Error("disk gone"));
           },
         }),
@@ -351,7 +358,7 @@ test("bodies of every shape arrive intact: string, bytes, one-chunk stream, many
           async start(c) {
             for (const part of ["a", "b", "c"]) {
               c.enqueue(encoder.encode(part));
-              await sleep(5);
+              await sleep(5); // chunks in separate turns: a real stream, not a one-chunk body
             }
             c.close();
           },

@@ -60,6 +60,8 @@ test("descriptors are closed at the end and on cancel, and never opened for an u
     await reader.cancel();
   }
   for (let i = 0; i < 20; i++) fileStream(path, 0, 10);
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // Closing is asynchronous and tells no one: look until the count is back, for at most 2 s.
+  for (const deadline = Date.now() + 2000; openFds() > before + 1 && Date.now() < deadline; )
+    await new Promise((resolve) => setTimeout(resolve, 10));
   assert.ok(openFds() <= before + 1, `${openFds() - before} descriptors left open`);
 });

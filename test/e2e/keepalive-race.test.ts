@@ -1,3 +1,4 @@
+// Test timeout: 180 s: two loads of idle keep-alive POSTs, about 25 s each, behind nginx.
 // The keep-alive race: nginx keeps idle connections to its upstreams (upstream `keepalive`,
 // idle for up to 60 s) and reuses them. If the app closes an idle connection first, a request
 // nginx sends on it at that very moment breaks, and for a POST (which nginx does not retry)

@@ -1,3 +1,4 @@
+// Test timeout: 240 s: three rolling restarts behind nginx, each under a 22-second load.
 // A rolling restart behind a real nginx Ingress, the way Kubernetes does one: two pods run the
 // seed app; under a steady load pod A gets SIGTERM; a watcher standing in for the endpoint
 // controller drops A from nginx's upstreams as soon as A's /readyz fails (an nginx reload);

@@ -1,3 +1,4 @@
+// Test timeout: 60 s: the launcher and Chromium start.
 // The seed example as a person sees it: real headless Chromium opens `/`, follows the
 // redirect to /index.html and shows the page from the public folder.
 import { test } from "node:test";

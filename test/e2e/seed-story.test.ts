@@ -1,3 +1,4 @@
+// Test timeout: 150 s: pods and an Ingress for each variant of the seed story.
 // The seed story end to end: the seed app in a pod behind a real nginx Ingress.
 // In the story, `rackup -p 80` inside Kubernetes bound 127.0.0.1 and the Ingress answered
 // Bad Gateway without a word. Here `frank -p 8080 examples/seed/app.ts` runs in a network

@@ -1,3 +1,4 @@
+// Test timeout: 60 s: generated paths through the whole App, more under load.
 // Through the whole App, in-process (app.request, no socket): no generated path, whether it
 // reaches the public folder or a `sendFile` route fed from a splat, brings back a byte of the
 // secret that sits beside the folder, in dotfiles inside it and behind symlinks that lead out.

@@ -1,3 +1,4 @@
+// Test timeout: 60 s: Chromium starts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";

@@ -1,12 +1,12 @@
 // Running the `frank` command as a user runs it, for the launcher's tests: real processes, real
 // sockets on loopback, a laptop's environment.
-import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { childOutput } from "./child-output.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const MAIN = join(ROOT, "src/cli/main.ts");
@@ -23,7 +23,9 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 export interface Frank {
   child: ChildProcess;
   output(): string;
-  /** The first URL of the banner, once frank listens. */
+  /** Resolves when the output matches; rejects when frank exits first. */
+  said(pattern: RegExp): Promise<RegExpExecArray>;
+  /** The first URL of the banner, once frank listens ("" when frank exits without one). */
   url: Promise<string>;
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -35,22 +37,16 @@ export function frank(
 ): Frank {
   const command = options.compiled ? [join(ROOT, "bin/frank.js"), ...args] : ["--import", TSX, MAIN, ...args];
   const child = spawn(process.execPath, command, { cwd: options.cwd ?? ROOT, env: cleanEnv(options.env) });
-  let output = "";
-  let announce!: (url: string) => void;
-  const url = new Promise<string>((resolve) => (announce = resolve));
-  const collect = (chunk: Buffer) => {
-    output += chunk;
-    const found = /^ {3}(http:\/\/\S+\/)\n/m.exec(output);
-    if (found) announce(found[1]);
-  };
-  child.stdout!.on("data", collect);
-  child.stderr!.on("data", collect);
+  const output = childOutput(child);
   const exit = once(child, "exit").then(([code, signal]) => ({
     code: code as number | null,
     signal: signal as NodeJS.Signals | null,
   }));
-  exit.then(() => announce(""));
-  return { child, output: () => output, url, exit };
+  const url = output.said(/^ {3}(http:\/\/\S+\/)\n/m, 60_000).then(
+    (match) => match[1],
+    () => "",
+  );
+  return { child, output: output.text, said: output.said, url, exit };
 }
 
 /** Runs frank to completion (for commands that end, and for errors). */
@@ -64,12 +60,9 @@ export function frankOnce(args: string[], options: { env?: Record<string, string
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Waits until frank has printed something matching PATTERN (output arrives in pieces). */
+/** Waits until frank has printed something matching PATTERN: driven by its output, not by polling. */
 export async function printed(running: Frank, pattern: RegExp): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!pattern.test(running.output()) && Date.now() < deadline)
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  assert.match(running.output(), pattern);
+  await running.said(pattern);
 }
 
 export async function stop(running: Frank, signal: NodeJS.Signals = "SIGTERM") {

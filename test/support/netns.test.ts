@@ -1,3 +1,4 @@
+// Test timeout: 60 s: network namespaces created and deleted.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";

@@ -1,3 +1,4 @@
+// Test timeout: 60 s: pods and nginx started, reloaded and stopped.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { createPod, netnsUnavailableReason, type Pod } from "./netns.js";
