@@ -1,4 +1,4 @@
-// Test timeout: 150 s: pods, servers and the doctor's own probes with their timeouts.
+// Test timeout: 180 s: pods, servers and the doctor's own probes with their timeouts.
 // The in-pod doctor, run inside a real network namespace the way `kubectl exec POD -- frank
 // doctor` runs in a pod: against a server bound to loopback (the seed's Bad Gateway) and a
 // dual-stack one, and checked against what a connection from outside the pod really gets.
