@@ -14,7 +14,8 @@ import { pipeline } from "node:stream/promises";
 import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { Handler } from "../src/http/types.js";
-import { renderNotFoundPage, showExceptions } from "../src/middleware/index.js";
+import { renderNotFoundPage } from "../src/middleware/not-found-page.js";
+import { showExceptions } from "../src/middleware/show-exceptions.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const OUTPUT = join(import.meta.dirname, "..", "test-output");

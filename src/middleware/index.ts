@@ -1,18 +1,10 @@
 /**
  * frank's middleware library: each one a Web-standard `Middleware` that wraps any fetch
- * handler (a frank App, a Hono app, a plain function).
+ * handler (a frank App, a Hono app, a plain function). Only what an app composes or calls is
+ * exported here; the pieces frank itself builds on (page renderers, log formatters, the
+ * session lookup) are imported by path inside frank and are not part of the public surface.
  */
-export {
-  accessLog,
-  errorLog,
-  formatDevLine,
-  formatJsonLine,
-  writeToStdout,
-  type AccessLogOptions,
-  type AccessEntry,
-  type LogFormat,
-  type LogOptions,
-} from "./access-log.js";
+export { accessLog, errorLog, type AccessLogOptions, type LogFormat, type LogOptions } from "./access-log.js";
 export { basicAuth, getBasicAuthUser, type BasicAuthOptions } from "./basic-auth.js";
 export { bearerAuth, getBearerToken, type BearerAuthOptions } from "./bearer-auth.js";
 export { safeEqual } from "./authorization.js";
@@ -26,17 +18,11 @@ export {
   type RateLimitHit,
 } from "./rate-limit.js";
 export { clientAddressOf } from "../http/client-address.js";
-export { compression, negotiate, isCompressible, type CompressionOptions, type Encoding } from "./compression.js";
-export { cookieSession, getSession, findSession, type CookieSessionOptions, type Session } from "./cookie-session.js";
+export { compression, type CompressionOptions, type Encoding } from "./compression.js";
+export { cookieSession, getSession, type CookieSessionOptions, type Session } from "./cookie-session.js";
 export { cors, type CorsOptions, type CorsOrigin } from "./cors.js";
-export {
-  hostAuthorization,
-  LOOPBACK_HOSTS,
-  type HostAuthorizationOptions,
-  type HostPattern,
-} from "./host-authorization.js";
+export { hostAuthorization, type HostAuthorizationOptions, type HostPattern } from "./host-authorization.js";
 export { methodOverride, type MethodOverrideOptions } from "./method-override.js";
-export { renderNotFoundPage, suggestedRoute, type RouteSummary } from "./not-found-page.js";
 export {
   protection,
   authenticityToken,
@@ -49,10 +35,4 @@ export { requestId, getRequestId, type RequestIdOptions } from "./request-id.js"
 export { requestLogFields, type RequestLogFields } from "./log-fields.js";
 export { traceIdsOf, recordTraceIds, type TraceIds } from "../http/trace-ids.js";
 export { recordRoute, routeOf } from "../http/route-record.js";
-export { deriveRequest } from "../http/request-state.js";
-export {
-  showExceptions,
-  renderErrorPage,
-  type ErrorPageOptions,
-  type ShowExceptionsOptions,
-} from "./show-exceptions.js";
+export { showExceptions, type ShowExceptionsOptions } from "./show-exceptions.js";

@@ -66,8 +66,20 @@ export function writeLineToStdout(line: string): void {
   }
   used += batch.write(line, used);
   batch[used++] = 10; // "\n"
-  if (flushTimer === undefined) flushTimer = setTimeout(flushStdoutLines, FLUSH_AFTER_MS).unref();
+  if (flushTimer === undefined) {
+    flushTimer = setTimeout(flushStdoutLines, FLUSH_AFTER_MS).unref();
+    flushOnExit();
+  }
 }
 
-// 'exit' runs after process.exit(), after an uncaught exception and when the loop runs dry.
-process.on("exit", flushStdoutLines);
+let exitListenerAdded = false;
+
+/**
+ * 'exit' runs after process.exit(), after an uncaught exception and when the loop runs dry.
+ * Added with the first line, not on import: importing frank adds no process listener.
+ */
+function flushOnExit(): void {
+  if (exitListenerAdded) return;
+  exitListenerAdded = true;
+  process.on("exit", flushStdoutLines);
+}
