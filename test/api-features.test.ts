@@ -1,3 +1,4 @@
+// Test timeout: 90 s: the compiled launcher started for each feature.
 // Validation, 405, rate limiting, auth and OpenAPI as a user meets them: the compiled launcher
 // (bin/frank.js) serving test/fixtures/apps/api on loopback, real HTTP clients from several
 // loopback addresses, a JSON Web Key Set served by another local server, and `frank openapi`

@@ -1,3 +1,4 @@
+// Test timeout: 60 s: npm pack and a fresh Node importing the package.
 // The package as npm publishes it: packed by `npm pack`, unpacked, and read the way a user's tools
 // read it. Its source maps lead to files that are in it, its tests are not, and importing it
 // changes nothing in the process (no listeners), as `"sideEffects": false` promises bundlers.

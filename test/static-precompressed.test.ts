@@ -1,3 +1,4 @@
+// Test timeout: 60 s: curl and Node's clients against a launched server.
 // Precompressed siblings as real clients get them: a frank App with a public folder holding
 // .br/.gz siblings and the compression middleware, on a loopback socket, asked by curl (its own
 // --compressed header and written ones, decoded by curl) and by headless Chromium (its own
