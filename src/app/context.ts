@@ -4,7 +4,7 @@ import { evaluatePreconditions, formatETag } from "../http/conditional.js";
 import { httpVersion } from "../http/connection-info.js";
 import { CookieJar } from "../http/cookies.js";
 import { HttpError } from "../http/http-error.js";
-import { contentTypeFor, mimeTypeFor } from "../http/mime.js";
+import { contentTypeFor, mimeTypeFor, withCharset } from "../http/mime.js";
 import { mountPath } from "../http/mount-path.js";
 import { acceptedMediaTypes, negotiateMediaType } from "../http/negotiate.js";
 import { parseQuery, type Query } from "../http/query.js";
@@ -698,15 +698,14 @@ function resolveContentType(type: string, params?: Record<string, string>): stri
   if (!params) {
     let full = contentTypes.get(type);
     if (full === undefined) {
-      full = fullContentType(type);
-      if (!full.includes("charset") && /^text\/|^application\/javascript$/.test(full)) full += ";charset=utf-8";
+      full = withCharset(fullContentType(type));
       if (contentTypes.size < 1000) contentTypes.set(type, full);
     }
     return full;
   }
   let full = fullContentType(type);
   for (const [key, value] of Object.entries(params)) full += `;${key}=${value}`;
-  return full;
+  return withCharset(full);
 }
 
 function fullContentType(type: string): string {

@@ -1,14 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { contentTypeFor, mimeTypeFor, withCharset, isTextType } from "./mime.js";
+import { contentTypeFor, mimeTypeFor, namesCharset, withCharset } from "./mime.js";
 
-test("contentTypeFor gives text types a utf-8 charset", () => {
-  assert.equal(contentTypeFor("a.html"), "text/html; charset=utf-8");
-  assert.equal(contentTypeFor("/x/y/style.CSS"), "text/css; charset=utf-8");
-  assert.equal(contentTypeFor("app.js"), "text/javascript; charset=utf-8");
-  assert.equal(contentTypeFor("data.json"), "application/json; charset=utf-8");
-  assert.equal(contentTypeFor("logo.svg"), "image/svg+xml; charset=utf-8");
-  assert.equal(contentTypeFor("site.webmanifest"), "application/manifest+json; charset=utf-8");
+test("contentTypeFor gives text types a utf-8 charset, and JSON none (RFC 8259 defines no charset for it)", () => {
+  assert.equal(contentTypeFor("a.html"), "text/html;charset=utf-8");
+  assert.equal(contentTypeFor("/x/y/style.CSS"), "text/css;charset=utf-8");
+  assert.equal(contentTypeFor("app.js"), "text/javascript;charset=utf-8");
+  assert.equal(contentTypeFor("feed.xml"), "application/xml;charset=utf-8");
+  assert.equal(contentTypeFor("logo.svg"), "image/svg+xml;charset=utf-8");
+  assert.equal(contentTypeFor("data.json"), "application/json");
+  assert.equal(contentTypeFor("site.webmanifest"), "application/manifest+json");
 });
 
 test("contentTypeFor leaves binary types alone and accepts bare extensions", () => {
@@ -31,12 +32,15 @@ test("mimeTypeFor maps short names to bare media types", () => {
   assert.equal(mimeTypeFor("nosuchname"), undefined);
 });
 
-test("withCharset adds a charset only to text types without one", () => {
-  assert.equal(withCharset("text/plain"), "text/plain; charset=utf-8");
+test("withCharset adds a charset only to types that name one and have none", () => {
+  assert.equal(withCharset("text/plain"), "text/plain;charset=utf-8");
   assert.equal(withCharset("text/plain; charset=latin1"), "text/plain; charset=latin1");
+  assert.equal(withCharset("text/html;level=1"), "text/html;level=1;charset=utf-8");
   assert.equal(withCharset("image/png"), "image/png");
-  assert.equal(isTextType("application/ld+json"), true);
-  assert.equal(isTextType("application/octet-stream"), false);
+  assert.equal(withCharset("application/json"), "application/json");
+  assert.equal(namesCharset("application/atom+xml"), true);
+  assert.equal(namesCharset("application/ld+json"), false);
+  assert.equal(namesCharset("application/octet-stream"), false);
 });
 
 test("types beyond the standard set come from the full database, and both sets agree", async () => {

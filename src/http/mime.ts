@@ -1,6 +1,6 @@
 /**
  * Content types from file names and short names, via the maintained `mime` database.
- * Text-like types get `charset=utf-8`, so browsers never have to guess an encoding.
+ * Text types get `charset=utf-8` (see withCharset), so browsers never have to guess an encoding.
  */
 import standardTypes from "mime/lite";
 import { onFirstUse } from "./on-first-use.js";
@@ -17,30 +17,39 @@ function getType(name: string): string | null {
   return standardTypes.getType(name) ?? allTypes().default.getType(name);
 }
 
-/** Types that carry text even though they are not `text/*`. */
-const TEXT_LIKE = new Set(["application/javascript", "application/json", "application/xml", "image/svg+xml"]);
+/** Types outside `text/*` whose content is text in a character encoding of its own choosing. */
+const TEXT_WITH_CHARSET = new Set([
+  "application/javascript",
+  "application/xml",
+  "application/xhtml+xml",
+  "image/svg+xml",
+]);
 
-/** Whether a bare media type (no parameters) is text and should name its charset. */
-export function isTextType(mediaType: string): boolean {
-  return (
-    mediaType.startsWith("text/") ||
-    TEXT_LIKE.has(mediaType) ||
-    mediaType.endsWith("+json") ||
-    mediaType.endsWith("+xml")
-  );
+/**
+ * Whether a bare media type (no parameters) names its charset: `text/*` and the XML and
+ * JavaScript types, as Sinatra's `add_charset` has it. JSON does not: RFC 8259 defines no charset
+ * parameter for it (JSON is UTF-8), and `c.json()` sends a bare `application/json`.
+ */
+export function namesCharset(mediaType: string): boolean {
+  return mediaType.startsWith("text/") || TEXT_WITH_CHARSET.has(mediaType) || mediaType.endsWith("+xml");
 }
 
-/** Adds `; charset=utf-8` to a text type that names no charset yet. */
+/**
+ * The one rule for a charset in a Content-Type, for static files, `sendFile`, `attachment` and
+ * `c.type()` alike: a type that names its charset and has none gets `;charset=utf-8` (written as
+ * Sinatra writes it, and as frank's default `text/html;charset=utf-8`).
+ */
 export function withCharset(contentType: string): string {
-  const bare = contentType.split(";", 1)[0].trim().toLowerCase();
-  if (!isTextType(bare) || /;\s*charset=/i.test(contentType)) return contentType;
-  return `${contentType}; charset=utf-8`;
+  const semicolon = contentType.indexOf(";");
+  const bare = (semicolon < 0 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+  if (!namesCharset(bare) || /;\s*charset=/i.test(contentType)) return contentType;
+  return `${contentType};charset=utf-8`;
 }
 
 // The lookup runs for every static file served, so answers are remembered per extension.
 const byExtension = new Map<string, string | null>();
 
-/** `"a.html"`, `"html"` or `".html"` -> `"text/html; charset=utf-8"`; unknown -> undefined. */
+/** `"a.html"`, `"html"` or `".html"` -> `"text/html;charset=utf-8"`; unknown -> undefined. */
 export function contentTypeFor(pathOrExtension: string): string | undefined {
   const dot = pathOrExtension.lastIndexOf(".");
   const slash = Math.max(pathOrExtension.lastIndexOf("/"), pathOrExtension.lastIndexOf("\\"));

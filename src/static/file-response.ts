@@ -52,7 +52,7 @@ export function respondWithFile(req: Request, file: FileVariant, options: FileRe
     const precondition = evaluatePreconditions(req, validators);
     if (precondition === "not-modified") return bufferedResponse({ status: 304, headers, setCookies: [], body: null });
     if (precondition === "precondition-failed") {
-      return new Response(statusText(412), { status: 412, headers: { "content-type": "text/plain; charset=utf-8" } });
+      return new Response(statusText(412), { status: 412, headers: { "content-type": "text/plain;charset=utf-8" } });
     }
   }
 
@@ -67,7 +67,7 @@ export function respondWithFile(req: Request, file: FileVariant, options: FileRe
     const range = parseRange(rangeHeader, file.size);
     if (range.kind === "unsatisfiable") {
       headers["content-range"] = `bytes */${file.size}`;
-      headers["content-type"] = "text/plain; charset=utf-8";
+      headers["content-type"] = "text/plain;charset=utf-8";
       delete headers["content-encoding"];
       return new Response(statusText(416), { status: 416, headers });
     }

@@ -49,7 +49,7 @@ test("serves a file with content type, length, validators and Accept-Ranges", as
   const serve = createPublicFolder({ folder });
   const res = (await serve(req("/hello.txt")))!;
   assert.equal(res.status, 200);
-  assert.equal(res.headers.get("content-type"), "text/plain; charset=utf-8");
+  assert.equal(res.headers.get("content-type"), "text/plain;charset=utf-8");
   assert.equal(res.headers.get("content-length"), "11");
   assert.equal(res.headers.get("accept-ranges"), "bytes");
   assert.match(res.headers.get("etag")!, /^W\/"b-[0-9a-f]+"$/);
@@ -165,7 +165,7 @@ test("precompressed siblings by Accept-Encoding q-values, with their own length 
 
   const br = (await serve(req("/app.js", { "accept-encoding": "gzip, deflate, br" })))!;
   assert.equal(br.headers.get("content-encoding"), "br");
-  assert.equal(br.headers.get("content-type"), "text/javascript; charset=utf-8");
+  assert.equal(br.headers.get("content-type"), "text/javascript;charset=utf-8");
   assert.equal(br.headers.get("content-length"), "8");
   assert.equal(br.headers.get("vary"), "Accept-Encoding");
   assert.equal(await br.text(), "br-bytes");

@@ -217,7 +217,7 @@ export function createPublicFolder(options: PublicFolderOptions): PublicFolder {
     if (resolved.kind === "bad-request") {
       return new Response(`Bad Request: ${resolved.reason}`, {
         status: 400,
-        headers: { "content-type": "text/plain; charset=utf-8" },
+        headers: { "content-type": "text/plain;charset=utf-8" },
       });
     }
     if (resolved.kind === "not-static") return undefined;

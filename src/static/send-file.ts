@@ -38,7 +38,7 @@ export interface SendFileOptions {
 }
 
 function notFound(): Response {
-  return new Response(statusText(404), { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
+  return new Response(statusText(404), { status: 404, headers: { "content-type": "text/plain;charset=utf-8" } });
 }
 
 async function regularFile(path: string): Promise<Stats | undefined> {
