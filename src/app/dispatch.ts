@@ -33,7 +33,7 @@ import { conditionsHold } from "./conditions.js";
 import { Context, type ContextHost } from "./context.js";
 import type { Definition, ErrorHandler, Filter, RouteEntry } from "./definition.js";
 import { errorHandlersFor, statusHandlersFor } from "./error-handlers.js";
-import { internalServerError, NotFound, ROUTE_NOT_FOUND, statusOf, statusPage } from "./errors.js";
+import { internalServerError, NotFound, ROUTE_NOT_FOUND, statusOf, statusPage, statusResponse } from "./errors.js";
 import { andThen, forEachInOrder, type MaybePromise } from "./maybe-async.js";
 import { resolveLogging } from "./request-logger.js";
 import { type Settings, showsExceptions, staticFolderOf, viewsFolderOf } from "./settings.js";
@@ -122,7 +122,10 @@ export class Dispatch {
 
     const middleware = appMiddleware(settings, def.middleware);
     const dispatch = (req: Request) => this.#dispatch(req);
-    this.handler = middleware.length > 0 ? guard(compose(...middleware)(dispatch)) : dispatch;
+    this.handler =
+      middleware.length > 0
+        ? guard(compose(...middleware)(dispatch), (error, req) => app.logError(error, req))
+        : dispatch;
   }
 
   #dispatch(req: Request): MaybePromise<Response> {
@@ -495,17 +498,19 @@ function withoutBody(response: Response): Response {
 }
 
 /** Middleware may throw; the app's handler never throws or rejects. */
-function guard(handler: Handler): Handler {
-  const internalError = (error: unknown) => {
-    console.error(error);
-    return internalServerError();
+function guard(handler: Handler, logError: (error: unknown, req: Request) => void): Handler {
+  // The status comes from the rule every layer shares; a server error goes to the App's error log.
+  const answer = (req: Request, error: unknown) => {
+    const status = statusOf(error);
+    if (status >= 500) logError(error, req);
+    return statusResponse(status);
   };
   return (req) => {
     try {
       const response = handler(req);
-      return response instanceof Promise ? response.catch(internalError) : response;
+      return response instanceof Promise ? response.catch((error: unknown) => answer(req, error)) : response;
     } catch (error) {
-      return internalError(error);
+      return answer(req, error);
     }
   };
 }

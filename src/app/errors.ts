@@ -1,6 +1,9 @@
-// One rule from an error to its status and its production page, shared by the dispatch and the App.
+// What the dispatch answers for errors: NotFound, Sinatra's terse status pages and the 500 of last
+// resort. An error's status comes from http/error-status.ts, the rule every layer shares.
 import { escapeHtml } from "../http/escape-html.js";
 import { HttpError, statusText } from "../http/http-error.js";
+
+export { statusOf } from "../http/error-status.js";
 
 /** No route matched. */
 export class NotFound extends HttpError {
@@ -23,16 +26,12 @@ export function statusPage(status: number): string {
   return page;
 }
 
-/** The answer when frank itself fails (a bug, a middleware that throws): a 500, never a hung request. */
-export function internalServerError(): Response {
-  return new Response(statusPage(500), { status: 500, headers: { "content-type": "text/html;charset=utf-8" } });
+/** Sinatra's terse page as a whole answer, for errors outside a route (a middleware that throws). */
+export function statusResponse(status: number): Response {
+  return new Response(statusPage(status), { status, headers: { "content-type": "text/html;charset=utf-8" } });
 }
 
-export function statusOf(error: unknown): number {
-  if (error instanceof HttpError) return error.status;
-  if (error instanceof URIError) return 400; // malformed percent-encoding in a path or capture
-  const status =
-    (error as { status?: unknown; statusCode?: unknown } | null)?.status ??
-    (error as { statusCode?: unknown } | null)?.statusCode;
-  return typeof status === "number" && status >= 400 && status <= 599 ? status : 500;
+/** The answer when frank itself fails (a bug): a 500, never a hung request. */
+export function internalServerError(): Response {
+  return statusResponse(500);
 }

@@ -1,7 +1,7 @@
 import { environmentFromProcess } from "../http/environment.js";
 import type { Middleware } from "../http/types.js";
 import { requestPath, splitRequestUrl } from "../http/request-path.js";
-import { HttpError } from "../http/http-error.js";
+import { statusOf } from "../http/error-status.js";
 import { serverReportsSent, whenResponseSent } from "../http/response-sent.js";
 import { traceIdsOf } from "../http/trace-ids.js";
 import { writeLineToStdout } from "./log-output.js";
@@ -230,9 +230,9 @@ export function accessLog(options: AccessLogOptions = {}): Middleware {
     });
   };
 
-  // The server answers a thrown error itself (HttpError's status, else 500): log that.
+  // The server answers a thrown error itself, with the status the shared rule gives it: log that.
   const failed = (req: Request, started: number, error: unknown): never => {
-    logLine(req, error instanceof HttpError ? error.status : 500, started, 0, false);
+    logLine(req, statusOf(error), started, 0, false);
     throw error;
   };
 

@@ -157,14 +157,14 @@ test("dependency frames fold away; app frames from ES modules (file: URLs) get s
   assert.match(body, /<details class="others"><summary>\d+ frames? in [^<]*node_modules/);
 });
 
-test("thrown non-errors, HttpError 5xx statuses, and HEAD", async () => {
+test("thrown non-errors, the status the shared rule gives (HttpError's own), and HEAD", async () => {
   const text = await (await renderErrorPage("oops", new Request("http://localhost/"))).text();
   assert.match(text, /^thrown string: 'oops'/);
   assert.equal(
     (await renderErrorPage(new HttpError(503, "maintenance"), new Request("http://localhost/"))).status,
     503,
   );
-  assert.equal((await renderErrorPage(new HttpError(404), new Request("http://localhost/"))).status, 500);
+  assert.equal((await renderErrorPage(new HttpError(404), new Request("http://localhost/"))).status, 404);
   const head = await renderErrorPage(new Error("x"), new Request("http://localhost/", { method: "HEAD" }));
   assert.equal(head.status, 500);
   assert.equal(await head.text(), "");

@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import { HttpError } from "../http/http-error.js";
+import { statusOf } from "../http/error-status.js";
 import type { Middleware } from "../http/types.js";
 import { html, type SafeHtml } from "./html.js";
 import { DEV_PAGE_HEADERS, DEV_TEXT_HEADERS, page, wantsHtml } from "./dev-pages/page.js";
@@ -48,11 +48,11 @@ interface ErrorReport {
  * The development error page: the error's class and message, the stack with source
  * excerpts (the app's frames first-class, frank's, dependencies' and Node's folded
  * away), the causes, and the request with secrets masked. HTML for browsers, plain
- * text for everything else. Status 500 (or an HttpError's own 5xx status).
+ * text for everything else, with the error's status (http/error-status.ts): 500 for most.
  */
 export async function renderErrorPage(error: unknown, req: Request, options: ErrorPageOptions = {}): Promise<Response> {
   const appRoot = options.appRoot ?? process.cwd();
-  const status = error instanceof HttpError && error.status >= 500 && error.status <= 599 ? error.status : 500;
+  const status = statusOf(error);
   const reports: ErrorReport[] = [];
   for (let current: unknown = error, depth = 0; current !== undefined && depth <= MAX_CAUSES; depth++) {
     reports.push({ ...describe(current), frames: await stackFrames(current, appRoot) });

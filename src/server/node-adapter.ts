@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Handler } from "../http/types.js";
+import { statusOf } from "../http/error-status.js";
 import { HttpError, statusText } from "../http/http-error.js";
 import { responseSent } from "../http/response-sent.js";
 import { exchangeEnded } from "./exchange-end.js";
@@ -33,12 +34,12 @@ function sendPlain(res: ServerResponse, status: number, message: string): void {
   res.end(body);
 }
 
-/** Bad input thrown from deep inside an app still answers 4xx, not 500. */
+/** Bad input thrown from deep inside an app still answers 4xx, not 500 (the status rule all layers share). */
 function errorStatus(error: unknown): { status: number; message: string } {
-  if (error instanceof HttpError)
-    return { status: error.status, message: error.expose ? error.message : statusText(error.status) };
-  if (error instanceof URIError) return { status: 400, message: "Bad Request: malformed percent-encoding in the URL" };
-  return { status: 500, message: "Internal Server Error" };
+  const status = statusOf(error);
+  if (error instanceof HttpError && error.expose) return { status, message: error.message };
+  if (error instanceof URIError) return { status, message: "Bad Request: malformed percent-encoding in the URL" };
+  return { status, message: statusText(status) };
 }
 
 /**
