@@ -88,7 +88,8 @@ export class App<V extends object = NoVariables, H extends object = NoHelpers> {
   }
 
   set<K extends keyof KnownSettings>(name: K, value: KnownSettings[K]): this;
-  set(name: string, value: unknown): this;
+  /** Any other name, as Sinatra's `set` takes (a name frank reads must get its own type). */
+  set<N extends string>(name: Exclude<N, keyof KnownSettings>, value: unknown): this;
   set(values: Partial<KnownSettings> & Record<string, unknown>): this;
   set(nameOrValues: string | Record<string, unknown>, value?: unknown): this {
     const values = typeof nameOrValues === "string" ? { [nameOrValues]: value } : nameOrValues;

@@ -15,7 +15,7 @@ import { contentDisposition } from "../static/content-disposition.js";
 import { type SendFileOptions, sendFile } from "../static/send-file.js";
 import type { NoVariables } from "./definition.js";
 import { createFlash, type Flash } from "./flash.js";
-import { type HandlerResult, resultParts } from "./result.js";
+import { type BodyResult, type HandlerResult, resultParts } from "./result.js";
 import type { LoggingOptions, RequestLogger } from "./request-logger.js";
 import { requestLogger } from "./request-logger.js";
 import { rootOf, type Settings } from "./settings.js";
@@ -385,7 +385,14 @@ export class Context<P = RouteParams, V extends object = NoVariables> {
 
   // ---- control flow ------------------------------------------------------------------------
 
-  /** Stops the request now: `halt()`, `halt(404)`, `halt("body")`, `halt(403, "no")`, `halt(403, {headers}, "no")`, `halt(response)`. */
+  /** Stops the request now, answering what the route has set so far. */
+  halt(): never;
+  /** Stops with a result, as a route returns one: `halt(404)`, `halt("body")`, `halt({ error })`, `halt(response)`. */
+  halt(result: HandlerResult): never;
+  /** Stops with a status and a body: `halt(403, "no")`. */
+  halt(status: number, body: BodyResult): never;
+  /** Stops with a status, headers and a body: `halt(401, { "www-authenticate": "Basic" }, "who?")`. */
+  halt(status: number, headers: HeadersInit, body: BodyResult): never;
   halt(...args: unknown[]): never {
     if (args.length === 0) throw new Halt(undefined);
     if (args.length === 1) throw new Halt(args[0]);

@@ -5,6 +5,7 @@ import type { RouteParams } from "../router/pattern.js";
 import type { Router } from "../router/router.js";
 import type { Condition, Conditions } from "./conditions.js";
 import type { Context } from "./context.js";
+import type { HandlerResult } from "./result.js";
 import type { Validation } from "./validation.js";
 
 /** The helper methods of an app that declared none (`{}` intersects with Context to nothing). */
@@ -18,11 +19,12 @@ export type NoVariables = {};
 /** A route's handler; `V` types the per-request variables (`c.get`), `Valid` what its `validate` schemas give `c.valid`. */
 export type RouteHandler<P, H = NoHelpers, V extends object = NoVariables, Valid = NoHelpers> = (
   c: Context<P, V> & H & { readonly valid: Valid },
-) => unknown;
+) => HandlerResult | Promise<HandlerResult>;
+/** An error handler gets the error as its second argument and answers as a route does. */
 export type ErrorHandler<H = NoHelpers, V extends object = NoVariables> = (
   c: Context<RouteParams, V> & H,
   error: any,
-) => unknown;
+) => HandlerResult | Promise<HandlerResult>;
 export type AnyErrorClass = abstract new (...args: any[]) => unknown;
 export type ErrorKey = AnyErrorClass | number | readonly [number, number];
 

@@ -46,7 +46,7 @@ export interface OpenApiSettings {
    * `(schema) => schema["~standard"].vendor === "valibot" ? toJsonSchema(schema) : undefined`.
    * `undefined` falls back to the library's own `~standard.jsonSchema`.
    */
-  jsonSchema?: (schema: StandardSchemaV1, context: { io: "input" | "output" }) => JsonSchema | undefined;
+  jsonSchema?: (schema: StandardSchemaV1, context: { io: "input" | "output" }) => object | undefined; // converters type their schemas as interfaces
 }
 
 export interface OpenApiRoute {
@@ -231,7 +231,7 @@ class DocumentBuilder {
     const props = schema["~standard"] as StandardSchemaV1.Props & Partial<StandardJSONSchemaV1Props>;
     let json: JsonSchema | undefined;
     try {
-      json = this.#settings.jsonSchema?.(schema, { io: "input" });
+      json = this.#settings.jsonSchema?.(schema, { io: "input" }) as JsonSchema | undefined;
       if (json === undefined && typeof props.jsonSchema?.input === "function") {
         json = props.jsonSchema.input({ target: "draft-2020-12" });
       }

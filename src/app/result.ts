@@ -11,7 +11,7 @@ export type HandlerResult =
   | ArrayBuffer
   | ReadableStream
   | Response
-  | Record<string, unknown>
+  | JsonObject
   | unknown[]
   | [number, BodyResult]
   | [number, HeadersInit, BodyResult]
@@ -20,7 +20,16 @@ export type HandlerResult =
   // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing is typed `void`, and it must be accepted
   | void;
 
-type BodyResult = string | Uint8Array | ArrayBuffer | ReadableStream | null | undefined;
+/**
+ * An object answered as JSON: any object type, interfaces and classes with `toJSON` included,
+ * except what JSON would silently lose or what is not a value yet: iterables such as Map and Set
+ * (`JSON.stringify(new Map([[1, 2]]))` is `{}`) and promise-likes (await them).
+ */
+// The `any` index signature takes interfaces (an `unknown` one would not) and object literals alike.
+export type JsonObject = { readonly [key: string]: any; readonly [Symbol.iterator]?: never; readonly then?: never };
+
+/** A body on its own, as `[status, body]` and `halt(status, body)` take it. */
+export type BodyResult = string | Uint8Array | ArrayBuffer | ReadableStream | null | undefined;
 
 /** The parts of a response a result can set; `undefined` fields are left as they were. */
 export interface ResultParts {

@@ -2,9 +2,13 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { LISTEN_HINT_VARIABLE } from "../http/listen-hint.js";
 import { environmentFromProcess } from "../http/environment.js";
+import type { CookieSessionOptions } from "../middleware/cookie-session.js";
 import type { OpenApiSettings } from "./openapi.js";
 import type { LoggingSetting } from "./request-logger.js";
 import type { TrustProxy } from "./trusted-proxy.js";
+
+/** What `app.set("sessions", { … })` takes: the cookie session's options. */
+export type SessionSettings = Omit<CookieSessionOptions, "environment">;
 
 /** The settings frank itself reads; apps may set any other name too (Sinatra's `set`). */
 export interface KnownSettings {
@@ -38,8 +42,8 @@ export interface KnownSettings {
   showExceptions: boolean | undefined;
   /** Log the stack of 500s; default: except in test. */
   dumpErrors: boolean | undefined;
-  /** Cookie sessions: true, or the session middleware's options. */
-  sessions: boolean | Record<string, unknown>;
+  /** Cookie sessions: `true`, or the session middleware's options (the App supplies the environment). */
+  sessions: boolean | SessionSettings;
   /** The session secret (else SESSION_SECRET; in development, one kept per app folder). */
   sessionSecret: string | readonly string[] | undefined;
   /** A POST form's `_method` field (or X-HTTP-Method-Override) picks PUT, PATCH or DELETE routes. */
