@@ -72,12 +72,13 @@ test("the package holds the project files and no tests", { skip }, () => {
   assert.match(readFileSync(join(unpacked, "LICENSE"), "utf8"), /^MIT License/);
 });
 
-test("importing frank and frank/middleware adds no process listener", { skip }, () => {
+test("importing frank, frank/middleware and frank/otel adds no process listener", { skip }, () => {
   // The package by its own name (Node resolves a package's self-reference through its exports).
   const script = `
     const before = Object.fromEntries(process.eventNames().map((name) => [String(name), process.listenerCount(name)]));
     await import("frank");
     await import("frank/middleware");
+    await import("frank/otel");
     const after = Object.fromEntries(process.eventNames().map((name) => [String(name), process.listenerCount(name)]));
     console.log(JSON.stringify({ before, after }));
   `;
