@@ -1,3 +1,4 @@
+// Test timeout: 120 s: frank processes, promtool and a real Prometheus server that must scrape them.
 // /metrics of a real frank process over real sockets: request counts and durations labelled by
 // route pattern, method and status code; in-flight requests; the shutdown phase; the process
 // metrics. The exposition is judged by promtool (Prometheus' own parser and naming lint) and

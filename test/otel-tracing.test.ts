@@ -1,3 +1,4 @@
+// Test timeout: 60 s: a frank process started with the OpenTelemetry SDK preloaded.
 // OpenTelemetry through frank's diagnostics channels, in a real frank process started by the
 // CLI with `-r`: the SDK with its in-memory exporter and frank/otel as a user loads them
 // (test/fixtures/apps/observability/otel.ts). One server span per request, named by the route

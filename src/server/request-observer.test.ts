@@ -103,8 +103,15 @@ test("a streamed response ends when its last chunk is written, not when the hand
 test("a client gone mid-stream ends the request as aborted; in flight returns to 0", async (t) => {
   const metrics = new HttpMetrics();
   const ended: RequestMessage[] = [];
+  let firstEnded!: () => void;
+  const oneEnded = new Promise<void>((resolve) => (firstEnded = resolve));
   const channel = diagnosticsChannel.tracingChannel<object, RequestMessage>(REQUEST_CHANNEL);
-  const handlers = { asyncEnd: (message: RequestMessage) => ended.push(message) };
+  const handlers = {
+    asyncEnd: (message: RequestMessage) => {
+      ended.push(message);
+      firstEnded();
+    },
+  };
   channel.subscribe(handlers as never);
   t.after(() => channel.unsubscribe(handlers as never));
   const url = await serveOn(t, routes, metrics);
@@ -114,7 +121,7 @@ test("a client gone mid-stream ends the request as aborted; in flight returns to
     req.on("error", () => {});
     req.end();
   });
-  while (ended.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  await oneEnded;
   assert.equal(ended.length, 1);
   assert.equal(ended[0].aborted, true);
   assert.equal(ended[0].status, 200);
