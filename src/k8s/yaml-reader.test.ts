@@ -1,3 +1,4 @@
+// Test timeout: 90 s: five shapes of adversarial YAML, 256 KiB each, read twice (about 16 CPU-seconds).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { MAX_NESTING_DEPTH, type YamlReadError, readYamlDocuments } from "./yaml-reader.js";
