@@ -1,3 +1,4 @@
+// Test timeout: 60 s: two frank processes, each under a load of up to 20,000 requests.
 // The access log under load loses nothing: every request a client got an answer to has its
 // JSON line on stdout, exactly once, when frank stops on SIGTERM in the middle of the load and
 // when an uncaught exception ends it. The lines are written in batches (log-output.ts), so this

@@ -1,3 +1,4 @@
+// Test timeout: 90 s: hyperfine runs four commands twelve times each, every run a fresh Node.
 // frank's quick commands start in about the time Node itself takes: reported (not asserted,
 // timing belongs to `npm run bench`), with each command's exit status checked.
 import assert from "node:assert/strict";

@@ -1,3 +1,4 @@
+// Test timeout: 120 s: npm pack, npm ci of an app from the registry, frank build, and three frank processes.
 // The production install of an app that uses frank: `npm ci --omit=dev` of an app depending on
 // frank packed as published stays within 5 MB and 10 packages, and what it installs is enough to
 // run compiled JavaScript, and a TypeScript app built ahead with `frank build`; without that

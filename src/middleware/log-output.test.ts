@@ -1,3 +1,4 @@
+// Test timeout: 60 s: four child processes, 4 MB each through a pipe read slowly.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { test } from "node:test";
