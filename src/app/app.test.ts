@@ -5,6 +5,7 @@ import { Builder } from "../http/builder.js";
 import { HttpError } from "../http/http-error.js";
 import { getRequestId, requestId } from "../middleware/request-id.js";
 import { App } from "./app.js";
+import { logError } from "./internal-methods.js";
 
 function testApp(): App {
   const app = new App();
@@ -282,7 +283,7 @@ describe("halt, redirect, results", () => {
   it("an unsupported result is a 500 whose logged error names what was returned", async () => {
     const app = testApp();
     const logged: unknown[] = [];
-    app.logError = (error) => void logged.push(error);
+    app[logError] = (error) => void logged.push(error);
     // @ts-expect-error a symbol is no result, and the compiler says so before the runtime does
     app.get("/", () => Symbol("oops"));
     const res = await app.request("/");

@@ -1,3 +1,4 @@
+import { runStartHooks, runStopHooks } from "../http/lifecycle-hooks.js";
 import type { FetchApp, Handler, Middleware } from "../http/types.js";
 import { errorLog } from "../middleware/access-log.js";
 import type { PathParams } from "../router/params.js";
@@ -17,6 +18,7 @@ import type {
   RouteHandler,
 } from "./definition.js";
 import { Dispatch } from "./dispatch.js";
+import { logError } from "./internal-methods.js";
 import { Namespace, type NamespaceTarget } from "./namespace.js";
 import { type OpenApiDocument, type OpenApiInfo, openApiDocument } from "./openapi.js";
 import { resolveLogging } from "./request-logger.js";
@@ -385,12 +387,12 @@ export class App<V extends object = NoVariables, H extends object = NoHelpers> {
     return this;
   }
 
-  /** Called by the server (duck-typed: server/ never imports app/). */
-  async runStartHooks(): Promise<void> {
+  /** Called by the server, which finds it by its registered symbol (server/ never imports app/). */
+  async [runStartHooks](): Promise<void> {
     for (const hook of this.#startHooks) await hook();
   }
 
-  async runStopHooks(): Promise<void> {
+  async [runStopHooks](): Promise<void> {
     for (const hook of this.#stopHooks) await hook();
   }
 
@@ -413,7 +415,7 @@ export class App<V extends object = NoVariables, H extends object = NoHelpers> {
   }
 
   /** Logs an error with its stack and request: readable in development, a JSON line otherwise. */
-  logError(error: unknown, req: Request): void {
+  [logError](error: unknown, req: Request): void {
     if (!dumpsErrors(this.#settings)) return;
     const format = this.environment === "development" ? "dev" : "json";
     if (this.#errorLog?.format !== format) this.#errorLog = { format, write: errorLog({ format }) };

@@ -17,6 +17,7 @@ import type { NoVariables } from "./definition.js";
 import { createFlash, type Flash } from "./flash.js";
 import { type BodyResult, type HandlerResult, resultParts } from "./result.js";
 import type { LoggingOptions, RequestLogger } from "./request-logger.js";
+import { answered, applyResult, finishResponse, resetResponse, startOver } from "./internal-methods.js";
 import { requestLogger } from "./request-logger.js";
 import { rootOf, type Settings } from "./settings.js";
 import { Halt, Pass } from "./signals.js";
@@ -551,7 +552,7 @@ export class Context<P = RouteParams, V extends object = NoVariables> {
   // ---- used by the App ---------------------------------------------------------------------
 
   /** Applies a handler's result to the response being built (see result.ts). */
-  apply(result: HandlerResult | unknown): void {
+  [applyResult](result: HandlerResult | unknown): void {
     if (typeof result === "string") {
       // The most common result, without building its parts.
       this.#unadopt(true);
@@ -588,7 +589,7 @@ export class Context<P = RouteParams, V extends object = NoVariables> {
    * failed attempt is gone, and the headers set so far stay (`before { c.type("json") }` gives a
    * JSON error page) except those that described the old body.
    */
-  startOver(status: number): void {
+  [startOver](status: number): void {
     this.#adopted = undefined;
     this.#setCookies = undefined;
     this.#status = status;
@@ -610,19 +611,19 @@ export class Context<P = RouteParams, V extends object = NoVariables> {
   }
 
   /** Starts over with nothing kept: only for the plain 500 after an error handler failed. */
-  reset(status: number): void {
-    this.startOver(status);
+  [resetResponse](status: number): void {
+    this[startOver](status);
     this.#headers = undefined;
     this.#headersShared = false;
   }
 
   /** Whether a handler gave a body since the last start over (an error handler that returns nothing did not). */
-  get answered(): boolean {
+  get [answered](): boolean {
     return this.#answered;
   }
 
   /** The Response for everything set so far. */
-  finish(): Response {
+  [finishResponse](): Response {
     const cookies = this.#cookies?.outgoing.length ?? 0;
     if (this.#adopted) {
       if (cookies === 0) return this.#adopted;

@@ -34,6 +34,7 @@ import { Context, type ContextHost } from "./context.js";
 import type { Definition, ErrorHandler, Filter, RouteEntry } from "./definition.js";
 import { errorHandlersFor, statusHandlersFor } from "./error-handlers.js";
 import { internalServerError, NotFound, ROUTE_NOT_FOUND, statusOf, statusPage, statusResponse } from "./errors.js";
+import { answered, applyResult, finishResponse, logError, resetResponse, startOver } from "./internal-methods.js";
 import { andThen, forEachInOrder, type MaybePromise } from "./maybe-async.js";
 import { resolveLogging } from "./request-logger.js";
 import { type Settings, showsExceptions, staticFolderOf, viewsFolderOf } from "./settings.js";
@@ -45,7 +46,7 @@ import { createViewRenderer } from "./views.js";
 export interface DispatchedApp {
   readonly settings: Settings;
   readonly environment: string;
-  logError(error: unknown, req: Request): void;
+  [logError](error: unknown, req: Request): void;
   routes(): ReadonlyArray<{ method: string; pattern: string | RegExp }>;
 }
 
@@ -109,7 +110,7 @@ export class Dispatch {
       settings,
       mimeTypes: def.mimeTypes,
       logging: resolveLogging(settings.logging, settings.environment),
-      logError: (error, req) => app.logError(error, req),
+      logError: (error, req) => app[logError](error, req),
       render: (template, locals, options, c) => {
         renderer ??= createViewRenderer({
           views: viewsFolderOf(settings),
@@ -124,7 +125,7 @@ export class Dispatch {
     const dispatch = (req: Request) => this.#dispatch(req);
     this.handler =
       middleware.length > 0
-        ? guard(compose(...middleware)(dispatch), (error, req) => app.logError(error, req))
+        ? guard(compose(...middleware)(dispatch), (error, req) => app[logError](error, req))
         : dispatch;
   }
 
@@ -148,7 +149,7 @@ export class Dispatch {
 
   /** Only a bug in frank itself gets here; still answer instead of hanging the request. */
   #internalError(req: Request, error: unknown): Response {
-    this.#app.logError(error, req);
+    this.#app[logError](error, req);
     return internalServerError();
   }
 
@@ -202,7 +203,7 @@ export class Dispatch {
   #recover(c: Context<any>, error: unknown, path: string): MaybePromise<Outcome> {
     if (error instanceof Halt) {
       try {
-        c.apply(error.result);
+        c[applyResult](error.result);
         return "routed";
       } catch (invalid) {
         error = invalid; // halt with a result that cannot be a response
@@ -242,17 +243,17 @@ export class Dispatch {
 
   /** A status answered without an error (halt(403), a route's 404) still gets its handler. */
   #answerStatus(c: Context<any>, path: string, outcome: Outcome): MaybePromise<Response> {
-    if (outcome === "errored" || outcome === "forwarded" || this.#def.errors.length === 0) return c.finish();
+    if (outcome === "errored" || outcome === "forwarded" || this.#def.errors.length === 0) return c[finishResponse]();
     const handlers = statusHandlersFor(this.#def.errors, c.status(), path);
-    if (handlers.length === 0) return c.finish();
-    return andThen(this.#tryHandlers(c, handlers, undefined, 0), () => c.finish());
+    if (handlers.length === 0) return c[finishResponse]();
+    return andThen(this.#tryHandlers(c, handlers, undefined, 0), () => c[finishResponse]());
   }
 
   /** After filters see the response (`c.status()`, `c.responseBody`, `c.res`) and may change it; their return values are ignored. */
   #runAfterFilters(c: Context<any>, path: string, outcome: Outcome): MaybePromise<Outcome> {
     const failed = (error: unknown): MaybePromise<Outcome> => {
       if (outcome === "errored") {
-        this.#app.logError(error, c.req);
+        this.#app[logError](error, c.req);
         return outcome;
       }
       return andThen(this.#handleError(c, error, path), () => "errored");
@@ -311,7 +312,7 @@ export class Dispatch {
     if (this.#downstream === undefined) return "unrouted";
     // Used as middleware: the next app answers what no route here matched (Sinatra's route_missing).
     return andThen(this.#downstream(c.req), (response) => {
-      c.apply(response);
+      c[applyResult](response);
       return "forwarded";
     });
   }
@@ -333,13 +334,13 @@ export class Dispatch {
     if (result instanceof Promise) {
       return result.then(
         (value: unknown) => {
-          c.apply(value);
+          c[applyResult](value);
           return "routed";
         },
         (signal: unknown) => this.#passOn(signal, c, matches, baseParams),
       );
     }
-    c.apply(result);
+    c[applyResult](result);
     return "routed";
   }
 
@@ -360,7 +361,7 @@ export class Dispatch {
    */
   #handleError(c: Context<any>, error: unknown, path: string): MaybePromise<void> {
     const status = statusOf(error);
-    c.startOver(status);
+    c[startOver](status);
     c.error = error;
     // Only "no route here" may be passed on to another app (Rack's cascade), as in Sinatra.
     if (error instanceof NotFound) c.header("x-cascade", "pass");
@@ -393,16 +394,16 @@ export class Dispatch {
     try {
       result = handler(c, error);
       if (!(result instanceof Promise)) {
-        c.apply(result);
-        return c.answered;
+        c[applyResult](result);
+        return c[answered];
       }
     } catch (signal) {
       return this.#errorHandlerFailed(c, signal);
     }
     return result.then(
       (value: unknown) => {
-        c.apply(value);
-        return c.answered;
+        c[applyResult](value);
+        return c[answered];
       },
       (signal: unknown) => this.#errorHandlerFailed(c, signal),
     );
@@ -411,13 +412,13 @@ export class Dispatch {
   /** A halt in an error handler answers; an error there is a plain 500, never a crash or a hung request. */
   #errorHandlerFailed(c: Context<any>, signal: unknown): boolean {
     if (signal instanceof Halt) {
-      c.apply(signal.result);
+      c[applyResult](signal.result);
       return true;
     }
-    this.#app.logError(signal, c.req);
-    c.reset(500);
+    this.#app[logError](signal, c.req);
+    c[resetResponse](500);
     c.header("content-type", HTML);
-    c.apply(statusPage(500));
+    c[applyResult](statusPage(500));
     return true;
   }
 
@@ -425,16 +426,16 @@ export class Dispatch {
   #defaultPage(c: Context<any>, error: unknown, status: number): MaybePromise<void> {
     if (error instanceof ValidationError) {
       c.type(PROBLEM_JSON);
-      c.apply(error.problem());
+      c[applyResult](error.problem());
       return;
     }
     const settings = this.#app.settings;
     c.header("content-type", HTML);
     if (status >= 500) {
-      this.#app.logError(error, c.req);
+      this.#app[logError](error, c.req);
       if (showsExceptions(settings))
-        return renderErrorPage(error, c.req, { appRoot: settings.root }).then((page) => c.apply(page));
-      c.apply(statusPage(500));
+        return renderErrorPage(error, c.req, { appRoot: settings.root }).then((page) => c[applyResult](page));
+      c[applyResult](statusPage(500));
       return;
     }
     if (
@@ -445,11 +446,11 @@ export class Dispatch {
       // The same array every time: the page keeps the route list it renders from it (dispatch is
       // made anew when a route is added).
       this.#routeSummary ??= this.#app.routes().map(({ method, pattern }) => ({ method, pattern: String(pattern) }));
-      c.apply(renderNotFoundPage(c.req, this.#routeSummary));
+      c[applyResult](renderNotFoundPage(c.req, this.#routeSummary));
       return;
     }
     const message = error instanceof HttpError && error.expose ? error.message : statusText(status);
-    c.apply(message === statusText(status) ? statusPage(status) : escapeHtml(message));
+    c[applyResult](message === statusText(status) ? statusPage(status) : escapeHtml(message));
   }
 }
 
@@ -471,7 +472,7 @@ function endsFilter(signal: unknown): undefined {
 /** A halt in an after filter replaces the response; the other after filters still run. */
 function haltAfter(c: Context<any>, signal: unknown): void {
   if (!(signal instanceof Halt)) throw signal;
-  c.apply(signal.result);
+  c[applyResult](signal.result);
 }
 
 /** A namespace's prefix (`/users/:id` and `/users/:id/*`) gives its names to the filter, not the `*`. */

@@ -7,6 +7,7 @@ import { App } from "./app.js";
 import type { RouteHandler } from "./definition.js";
 import type { RouteParams } from "../router/pattern.js";
 import type { HandlerResult } from "./result.js";
+import { logError } from "./internal-methods.js";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function expectType<_Check extends true>(): void {}
@@ -99,7 +100,7 @@ describe("what the handler types allow answers, and what they refuse fails", () 
     const maps = new App();
     const logged: unknown[] = [];
     maps.set({ environment: "production", publicFolder: false });
-    maps.logError = (error) => void logged.push(error);
+    maps[logError] = (error) => void logged.push(error);
     maps.get("/map", (() => new Map([["a", 1]])) as unknown as RouteHandler<RouteParams>);
     assert.equal((await maps.request("/map")).status, 500);
     assert.match(String(logged[0]), /an object of class Map/);

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { CLIENT_ADDRESS } from "../http/client-address.js";
 import { App, type NoVariables } from "./app.js";
+import { logError } from "./internal-methods.js";
 
 function testApp<V extends object = NoVariables>(): App<V> {
   return new App<V>().set({ environment: "production", dumpErrors: false, publicFolder: false });
@@ -257,7 +258,7 @@ describe("logging, media types, the response body", () => {
     const foo = await app.request("/foo", { headers: { accept: "application/x-foo" } });
     assert.deepEqual([foo.status, foo.headers.get("content-type")], [200, "application/x-foo"]);
     const logged: unknown[] = [];
-    app.logError = (error) => void logged.push(error);
+    app[logError] = (error) => void logged.push(error);
     assert.equal((await app.request("/bad")).status, 500);
     assert.match(String(logged[0]), /register it with app.mimeType\("nosuchtype"/);
   });

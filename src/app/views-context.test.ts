@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { App } from "./app.js";
+import { logError } from "./internal-methods.js";
 
 let root: string;
 
@@ -82,7 +83,7 @@ describe("Sinatra's names and missing locals", () => {
   it("index.erb renders views/index.eta; an .erb name with no .eta is a clear error naming Eta's extension", async () => {
     const app = appWithViews();
     const logged: unknown[] = [];
-    app.logError = (error) => void logged.push(error);
+    app[logError] = (error) => void logged.push(error);
     app.get("/", (c) => c.render("index.erb", { name: "erb", title: "T" }, { layout: false }));
     app.get("/old", (c) => c.render("legacy.erb"));
     assert.equal(await (await app.request("/")).text(), "<p>index erb</p>");

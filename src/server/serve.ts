@@ -6,6 +6,7 @@ import { withHealthChecks } from "./health.js";
 import { limitsOf, type LifecycleConfig } from "./lifecycle-config.js";
 import { explainClientErrors, limitRequestBody, serverOptions } from "./limits.js";
 import { LISTEN_HINT_VARIABLE } from "../http/listen-hint.js";
+import { type LifecycleHooks, runStartHooks, runStopHooks } from "../http/lifecycle-hooks.js";
 import { listenAll, type BoundAddress } from "./listen.js";
 import { clusterRender, gatherMetricsForWorkers } from "./cluster-metrics.js";
 import { ServerMetrics } from "./metrics.js";
@@ -74,12 +75,12 @@ function settingsOf(app: Servable): Record<string, unknown> | undefined {
   return settings !== null && typeof settings === "object" ? (settings as Record<string, unknown>) : undefined;
 }
 
-/** A frank App's onStart/onStop hooks (Sinatra's lifecycle events), duck-typed; nothing for other apps. */
+/** A frank App's onStart/onStop hooks (Sinatra's lifecycle events), found by their symbols; nothing for other apps. */
 function hooksOf(app: Servable): { start(): Promise<unknown>; stop(): Promise<unknown> } {
-  const hooks = app as { runStartHooks?: () => unknown; runStopHooks?: () => unknown };
+  const hooks = app as Partial<LifecycleHooks>;
   return {
-    start: async () => (typeof hooks.runStartHooks === "function" ? hooks.runStartHooks() : undefined),
-    stop: async () => (typeof hooks.runStopHooks === "function" ? hooks.runStopHooks() : undefined),
+    start: async () => (typeof hooks[runStartHooks] === "function" ? hooks[runStartHooks]() : undefined),
+    stop: async () => (typeof hooks[runStopHooks] === "function" ? hooks[runStopHooks]() : undefined),
   };
 }
 
