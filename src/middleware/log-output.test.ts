@@ -16,6 +16,7 @@ async function runChild(body: string, readDelayMs = 0): Promise<{ stdout: string
     stdio: ["ignore", "pipe", "ignore"],
   });
   child.stdout.pause();
+  // The pause is the behaviour under test: a reader that starts late, so the pipe fills up.
   if (readDelayMs > 0) await sleep(readDelayMs);
   let stdout = "";
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
