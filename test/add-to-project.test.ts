@@ -1,3 +1,4 @@
+// Test timeout: 90 s: tsc checks an app in a fresh folder, then the launcher serves it.
 // The README's "Add frank to your project", followed in an empty folder: frank as a dependency
 // (linked, as `npm install ../frank` links it), the README's tsconfig.json checking the app, and
 // `npx frank` serving it on a real socket.

@@ -1,3 +1,4 @@
+// Test timeout: 90 s: four development launchers, each waiting for a restart after an edit.
 // `frank --reload` (on by default in development) as a developer meets it: real processes and
 // sockets, files edited the ways editors edit them.
 import assert from "node:assert/strict";

@@ -1,6 +1,7 @@
 // Test timeout: 60 s: npm pack and a fresh Node importing the package.
 // The package as npm publishes it: packed by `npm pack`, unpacked, and read the way a user's tools
-// read it. Its source maps lead to files that are in it, its tests are not, and importing it
+// read it. Its source maps lead to files that are in it (or, for a dependency bundled in, to
+// sources the map carries), its tests are not, and importing it
 // changes nothing in the process (no listeners), as `"sideEffects": false` promises bundlers.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -50,10 +51,18 @@ test("every source map in the package leads to sources that are in the package",
     assert.ok(link, `${name} names no source map`);
     const mapPath = resolve(dirname(script), link[1]);
     assert.ok(existsSync(mapPath), `${name}: its map ${link[1]} is not in the package`);
-    const map = JSON.parse(readFileSync(mapPath, "utf8")) as { sourceRoot?: string; sources: string[] };
-    for (const source of map.sources) {
-      const file = resolve(dirname(mapPath), map.sourceRoot ?? "", source);
-      assert.ok(existsSync(file), `${relative(unpacked, mapPath)}: ${source} is not in the package`);
+    const map = JSON.parse(readFileSync(mapPath, "utf8")) as {
+      sourceRoot?: string;
+      sources: string[];
+      sourcesContent?: (string | null)[];
+    };
+    for (const [index, source] of map.sources.entries()) {
+      // A bundled file (the doctor's, with the YAML package inside) may carry a dependency's source
+      // in the map itself, which is where a debugger reads it from; frank's own must be in the package.
+      if (!source.includes("node_modules/") || typeof map.sourcesContent?.[index] !== "string") {
+        const file = resolve(dirname(mapPath), map.sourceRoot ?? "", source);
+        assert.ok(existsSync(file), `${relative(unpacked, mapPath)}: ${source} is not in the package`);
+      }
       sources++;
     }
   }

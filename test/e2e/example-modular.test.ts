@@ -1,3 +1,4 @@
+// Test timeout: 90 s: Chromium starts and follows links and redirects on a launched server.
 // The modular example in Chromium, served by the `frank` command on a real socket: an App used
 // as middleware (the login screen in front of the site) and an App mounted under /admin whose
 // links and redirects stay under its mount path.

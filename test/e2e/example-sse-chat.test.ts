@@ -1,3 +1,4 @@
+// Test timeout: 90 s: Chromium starts and keeps two pages open on a launched server.
 // The SSE chat example in two Chromium pages, served by the `frank` command on a real socket:
 // a message sent from one page arrives in the other over its open event stream.
 import assert from "node:assert/strict";

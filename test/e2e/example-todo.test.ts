@@ -1,3 +1,4 @@
+// Test timeout: 90 s: Chromium starts and fills in the forms of a launched server.
 // The todo example as a person uses it: the `frank` command serves it on a real socket, and
 // headless Chromium fills in its forms — sessions, flash messages, the layout, method override.
 import assert from "node:assert/strict";
