@@ -32,6 +32,13 @@ export interface RequestMessage {
   aborted: boolean;
   /** Set by the channel when the handler threw or writing failed. */
   error?: unknown;
+  /**
+   * Set by a tracer in its `start` subscriber: the server calls the handler through it, so the
+   * tracer's context (its span) is active for everything the handler does, sync or async.
+   * frank does not use `bindStore` for this: newer Node versions accept only an
+   * AsyncLocalStorage there, and a tracer's context manager is not one it can hand over.
+   */
+  runInContext?: <T>(fn: () => T) => T;
 }
 
 /** A `frank.route` message. */

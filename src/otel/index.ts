@@ -77,9 +77,12 @@ export function instrumentFrank(options: FrankInstrumentationOptions = {}): () =
   const requests = diagnosticsChannel.tracingChannel<object, RequestMessage>(REQUEST_CHANNEL);
   const routes = diagnosticsChannel.channel(ROUTE_CHANNEL);
 
-  // A diagnostics_channel store is anything with run(value, fn): OpenTelemetry's context.with
-  // makes the span the active context for everything the handler does, sync or async.
-  const contextStore = { run: (value: Context, fn: () => unknown) => context.with(value, fn) };
+  // The server calls the handler through `runInContext`: OpenTelemetry's context.with makes the
+  // span the active context for everything the handler does, sync or async.
+  const onStart = (message: RequestMessage) => {
+    const active = startSpan(message);
+    message.runInContext = (fn) => context.with(active, fn);
+  };
 
   const startSpan = (message: RequestMessage): Context => {
     const request = message.request;
@@ -143,12 +146,10 @@ export function instrumentFrank(options: FrankInstrumentationOptions = {}): () =
     span.end();
   };
 
-  const subscribers = { asyncEnd: endSpan };
-  requests.start.bindStore(contextStore as never, startSpan as never);
+  const subscribers = { start: onStart, asyncEnd: endSpan };
   requests.subscribe(subscribers as never);
   routes.subscribe(onRoute);
   return () => {
-    requests.start.unbindStore(contextStore as never);
     requests.unsubscribe(subscribers as never);
     routes.unsubscribe(onRoute);
   };

@@ -63,15 +63,20 @@ export function observeRequests(handler: Handler, metrics: HttpMetrics | undefin
     });
     let result: Response | Promise<Response> | undefined;
     let thrown: { error: unknown } | undefined;
-    // The handler runs inside the stores bound to `start` (a tracer's context); a synchronous
-    // throw is kept and rethrown below, so the channel sees it through the adapter's report.
+    // The handler runs inside a tracer's context when its `start` subscriber gave one
+    // (`runInContext`); a synchronous throw is kept and rethrown below, so the channel sees it
+    // through the adapter's report.
+    const callHandler = () => {
+      try {
+        result = handler(request);
+      } catch (error) {
+        thrown = { error };
+      }
+    };
     requestChannel
       .tracePromise(() => {
-        try {
-          result = handler(request);
-        } catch (error) {
-          thrown = { error };
-        }
+        if (message.runInContext === undefined) callHandler();
+        else message.runInContext(callHandler);
         return whole;
       }, message)
       .catch(swallow);
