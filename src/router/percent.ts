@@ -2,6 +2,7 @@
 // form too (Mustermann's uri_decode), so a path is brought to one canonical form before
 // matching: every valid escape is decoded except those of the characters that structure
 // a path ("/", "%", "?", "#"). An encoded "%2F" therefore never splits a segment.
+import { alternatives, oneOf, type RegexTree, sequence, text } from "./regex-tree.js";
 
 /** A path whose captured part holds an escape that is not valid UTF-8 (e.g. `%zz`, `%C3`). */
 export class MalformedPathError extends URIError {
@@ -50,27 +51,24 @@ export function decodeCapture(value: string): string {
   }
 }
 
-const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/-]/g;
-
 /**
- * The regex source matching one literal pattern character in a canonical path: the character
- * itself, or its escape where canonicalPath keeps one. A space also matches "+" (Mustermann's
- * space_matches_plus).
+ * What one literal pattern character matches in a canonical path: the character itself, or its
+ * escape where canonicalPath keeps one. A space also matches "+" (Mustermann's space_matches_plus).
  */
-export function literalCharSource(char: string): string {
+export function literalChar(char: string): RegexTree {
   switch (char) {
     case " ":
-      return "[ +]";
+      return oneOf(" +");
     case "/":
-      return "(?:\\/|%2[Ff])";
+      return alternatives([text("/"), sequence([text("%2"), oneOf("Ff")])]);
     case "%":
-      return "(?:%25|%)";
+      return alternatives([text("%25"), text("%")]);
     case "?":
-      return "(?:\\?|%3[Ff])";
+      return alternatives([text("?"), sequence([text("%3"), oneOf("Ff")])]);
     case "#":
-      return "(?:#|%23)";
+      return alternatives([text("#"), text("%23")]);
     default:
-      return char.replace(REGEX_SPECIAL, "\\$&");
+      return text(char);
   }
 }
 
