@@ -2,7 +2,6 @@ import type { FetchApp, Handler, Middleware } from "../http/types.js";
 import { errorLog } from "../middleware/access-log.js";
 import type { PathParams } from "../router/params.js";
 import { compilePattern, type RouteParams } from "../router/pattern.js";
-import { Router } from "../router/router.js";
 import { cascade } from "./cascade.js";
 import { type ConditionFactory, type Conditions, compileConditions, ROUTE_OPTIONS } from "./conditions.js";
 import type { Context } from "./context.js";
@@ -254,9 +253,8 @@ export class App<V extends object = NoVariables, H extends object = NoHelpers> {
         this.#compiled = undefined;
       },
       error: (key, handler, scope) => {
-        const router = new Router<true>({ strictPaths: this.#settings.strictPaths });
-        for (const pattern of scope) router.add("*", pattern, true);
-        this.#errors.push({ key, handler, scope: router });
+        for (const pattern of scope) compilePattern(pattern);
+        this.#errors.push({ key, handler, scope });
         this.#compiled = undefined;
       },
     };
@@ -305,18 +303,9 @@ export class App<V extends object = NoVariables, H extends object = NoHelpers> {
     for (const name of ROUTE_OPTIONS) {
       if (conditionSource?.[name] !== undefined) throw new TypeError(`filter: "${name}" applies to routes only`);
     }
-    const filter: Filter = {
-      router: undefined,
-      conditions: compileConditions(conditionSource, this.#conditions),
-      handler,
-      scopeOnly,
-    };
-    if (patterns !== undefined) {
-      const router = new Router<Filter>({ strictPaths: this.#settings.strictPaths });
-      for (const pattern of patterns) router.add("*", pattern, filter);
-      filter.router = router;
-    }
-    return filter;
+    // A malformed pattern fails here, at definition; the patterns compile with the routes.
+    for (const pattern of patterns ?? []) compilePattern(pattern);
+    return { patterns, conditions: compileConditions(conditionSource, this.#conditions), handler, scopeOnly };
   }
 
   /** Handles a 404 from any source (no route, `c.notFound()`, `halt(404)`, a missing `sendFile`). */

@@ -31,7 +31,15 @@ import { AllowedMethods } from "./allowed-methods.js";
 import { appMiddleware } from "./app-middleware.js";
 import { conditionsHold } from "./conditions.js";
 import { Context, type ContextHost } from "./context.js";
-import type { Definition, ErrorHandler, Filter, RouteEntry } from "./definition.js";
+import type {
+  CompiledErrorEntry,
+  CompiledFilter,
+  Definition,
+  ErrorEntry,
+  ErrorHandler,
+  Filter,
+  RouteEntry,
+} from "./definition.js";
 import { errorHandlersFor, statusHandlersFor } from "./error-handlers.js";
 import { internalServerError, NotFound, ROUTE_NOT_FOUND, statusOf, statusPage } from "./errors.js";
 import { andThen, forEachInOrder, type MaybePromise } from "./maybe-async.js";
@@ -69,6 +77,10 @@ export class Dispatch {
   #routeSummary: ReadonlyArray<{ method: string; pattern: string }> | undefined;
   readonly #def: Definition;
   readonly #router: Router<RouteEntry>;
+  /** Filters and error handlers, their patterns compiled with the routes' settings, at the same moment. */
+  readonly #before: readonly CompiledFilter[];
+  readonly #after: readonly CompiledFilter[];
+  readonly #errors: readonly CompiledErrorEntry[];
   readonly #staticFiles: PublicFolder | undefined;
   readonly #ContextClass: typeof Context;
   readonly #host: ContextHost;
@@ -86,6 +98,9 @@ export class Dispatch {
     for (const route of def.routes) this.#router.add(route.method, route.pattern, route);
     const methods = def.routes.map((route) => route.method);
     this.#allowed = settings.methodNotAllowed ? new AllowedMethods(this.#router, methods) : undefined;
+    this.#before = def.before.map((filter) => compileFilter(filter, settings.strictPaths));
+    this.#after = def.after.map((filter) => compileFilter(filter, settings.strictPaths));
+    this.#errors = def.errors.map((entry) => compileErrorEntry(entry, settings.strictPaths));
 
     const folder = staticFolderOf(settings);
     this.#staticFiles = folder
@@ -184,7 +199,7 @@ export class Dispatch {
   }
 
   #filtersAndRoute(c: Context<any>, method: string, path: string): MaybePromise<Outcome> {
-    const before = this.#def.before;
+    const before = this.#before;
     if (before.length === 0) return this.#firstRoute(c, this.#router.match(method, path), undefined);
     const baseParams: Record<string, unknown> = {};
     const filtered = forEachInOrder(before, (filter) => this.#runFilter(filter, c, path, baseParams));
@@ -233,14 +248,14 @@ export class Dispatch {
   }
 
   #finish(c: Context<any>, path: string, outcome: Outcome): MaybePromise<Response> {
-    if (this.#def.after.length === 0) return this.#answerStatus(c, path, outcome);
+    if (this.#after.length === 0) return this.#answerStatus(c, path, outcome);
     return andThen(this.#runAfterFilters(c, path, outcome), (settled) => this.#answerStatus(c, path, settled));
   }
 
   /** A status answered without an error (halt(403), a route's 404) still gets its handler. */
   #answerStatus(c: Context<any>, path: string, outcome: Outcome): MaybePromise<Response> {
-    if (outcome === "errored" || outcome === "forwarded" || this.#def.errors.length === 0) return c.finish();
-    const handlers = statusHandlersFor(this.#def.errors, c.status(), path);
+    if (outcome === "errored" || outcome === "forwarded" || this.#errors.length === 0) return c.finish();
+    const handlers = statusHandlersFor(this.#errors, c.status(), path);
     if (handlers.length === 0) return c.finish();
     return andThen(this.#tryHandlers(c, handlers, undefined, 0), () => c.finish());
   }
@@ -255,7 +270,7 @@ export class Dispatch {
       return andThen(this.#handleError(c, error, path), () => "errored");
     };
     try {
-      const done = forEachInOrder(this.#def.after, (filter) => {
+      const done = forEachInOrder(this.#after, (filter) => {
         try {
           const ran = this.#runFilter(filter, c, path, c.params as Record<string, unknown>);
           return ran instanceof Promise ? ran.catch((signal) => haltAfter(c, signal)) : ran;
@@ -270,7 +285,7 @@ export class Dispatch {
   }
 
   #runFilter(
-    filter: Filter,
+    filter: CompiledFilter,
     c: Context<any>,
     path: string,
     baseParams: Record<string, unknown>,
@@ -362,7 +377,7 @@ export class Dispatch {
     // Only "no route here" may be passed on to another app (Rack's cascade), as in Sinatra.
     if (error instanceof NotFound) c.header("x-cascade", "pass");
     if (error instanceof HttpError) for (const name in error.headers) c.header(name, error.headers[name]);
-    const handlers = errorHandlersFor(this.#def.errors, error, status, path);
+    const handlers = errorHandlersFor(this.#errors, error, status, path);
     return andThen(this.#tryHandlers(c, handlers, error, 0), (answered) =>
       answered ? undefined : this.#defaultPage(c, error, status),
     );
@@ -450,8 +465,22 @@ export class Dispatch {
   }
 }
 
+function compileFilter({ patterns, ...filter }: Filter, strictPaths: boolean): CompiledFilter {
+  return { ...filter, router: patterns && routerOf(patterns, strictPaths) };
+}
+
+function compileErrorEntry(entry: ErrorEntry, strictPaths: boolean): CompiledErrorEntry {
+  return { ...entry, scope: entry.scope && routerOf(entry.scope, strictPaths) };
+}
+
+function routerOf(patterns: ReadonlyArray<string | RegExp>, strictPaths: boolean): Router<true> {
+  const router = new Router<true>({ strictPaths });
+  for (const pattern of patterns) router.add("*", pattern, true);
+  return router;
+}
+
 /** A filter's handler; `pass()` inside a filter ends that filter, as in Sinatra. */
-function callFilter(filter: Filter, c: Context<any>): MaybePromise<unknown> {
+function callFilter(filter: CompiledFilter, c: Context<any>): MaybePromise<unknown> {
   try {
     const result = filter.handler(c);
     return result instanceof Promise ? result.catch(endsFilter) : result;
