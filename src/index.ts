@@ -7,7 +7,7 @@ export { Context } from "./app/context.js";
 export type { Conditions, Condition, ConditionFactory } from "./app/conditions.js";
 export type { Settings, KnownSettings } from "./app/settings.js";
 export type { StreamWriter } from "./app/stream.js";
-export type { HandlerResult } from "./app/result.js";
+export { type HandlerResult, Reply, reply, type ReplyBody } from "./app/result.js";
 export type { Handler, Middleware, FetchApp, Servable } from "./http/types.js";
 export { toHandler } from "./http/types.js";
 export { compose } from "./http/compose.js";

@@ -15,7 +15,7 @@ import { contentDisposition } from "../static/content-disposition.js";
 import { type SendFileOptions, sendFile } from "../static/send-file.js";
 import type { NoVariables } from "./definition.js";
 import { createFlash, type Flash } from "./flash.js";
-import { type HandlerResult, resultParts } from "./result.js";
+import { type HandlerResult, type ReplyBody, reply, resultParts } from "./result.js";
 import type { LoggingOptions, RequestLogger } from "./request-logger.js";
 import { requestLogger } from "./request-logger.js";
 import { rootOf, type Settings } from "./settings.js";
@@ -389,7 +389,11 @@ export class Context<P = RouteParams, V extends object = NoVariables> {
   halt(...args: unknown[]): never {
     if (args.length === 0) throw new Halt(undefined);
     if (args.length === 1) throw new Halt(args[0]);
-    throw new Halt(args);
+    // The argument list is explicit, so it is Sinatra's tuple; a returned array never is.
+    const [status, second, third] = args as [number, unknown, unknown];
+    throw new Halt(
+      args.length === 2 ? reply(status, second as ReplyBody) : reply(status, second as HeadersInit, third as ReplyBody),
+    );
   }
 
   /** Gives the request to the next matching route (404 when there is none); in a before filter, ends that filter. */

@@ -75,7 +75,6 @@ export class Dispatch {
   readonly handler: Handler;
   readonly #app: DispatchedApp;
   #routeSummary: ReadonlyArray<{ method: string; pattern: string }> | undefined;
-  readonly #def: Definition;
   readonly #router: Router<RouteEntry>;
   /** Filters and error handlers, their patterns compiled with the routes' settings, at the same moment. */
   readonly #before: readonly CompiledFilter[];
@@ -91,7 +90,6 @@ export class Dispatch {
 
   constructor(app: DispatchedApp, def: Definition, downstream?: Handler) {
     this.#app = app;
-    this.#def = def;
     this.#downstream = downstream;
     const settings = app.settings;
     this.#router = new Router<RouteEntry>({ strictPaths: settings.strictPaths });
