@@ -71,7 +71,7 @@ export class App<V extends object = NoVariables, H extends object = NoHelpers> {
   readonly #startHooks: Array<() => unknown> = [];
   readonly #stopHooks: Array<() => unknown> = [];
   #errorLog: { format: "dev" | "json"; write: (error: unknown, req?: Request) => void } | undefined;
-  /** Built on the first request (after every `set`), dropped when routes change. */
+  /** Built by compile() or the first request, dropped when routes or settings change. */
   #compiled: Dispatch | undefined;
   /** Settings are fixed once the app has served: a later change would be half-applied. */
   #served = false;
@@ -392,6 +392,18 @@ export class App<V extends object = NoVariables, H extends object = NoHelpers> {
     this.#compiled ??= this.#compile();
     return this.#compiled.handler(req);
   };
+
+  /**
+   * Builds the app for serving now: routes and filters, the middleware stack (the session secret
+   * is checked here), the public folder and views. `serve()` and `frank` call it before they
+   * listen, so a configuration error stops the start instead of failing every request. Settings
+   * are fixed from here on, as after a first request; a later `use` or route compiles again on
+   * the next request.
+   */
+  compile(): this {
+    this.#compiled ??= this.#compile();
+    return this;
+  }
 
   /** An in-process request for tests: `await app.request("/hello?x=1")`, no socket. */
   async request(input: string | URL | Request, init?: RequestInit): Promise<Response> {

@@ -14,6 +14,7 @@
 // a promise only when it must, and the next step follows it the same way (see maybe-async.ts).
 // So a sync route gives a sync `app.fetch`, and the Node adapter writes it in the same turn.
 // How a request stands between steps is an Outcome: a static file's Response, or a name.
+import { existsSync } from "node:fs";
 import { bufferedParts, bufferedResponse } from "../http/buffered-response.js";
 import { compose } from "../http/compose.js";
 import { escapeHtml } from "../http/escape-html.js";
@@ -117,20 +118,22 @@ export class Dispatch {
       Object.assign(this.#ContextClass.prototype, def.helpers);
     }
 
-    let renderer: ReturnType<typeof createViewRenderer> | undefined;
+    const views = viewsFolderOf(settings);
+    // A views folder named on purpose must exist; the default one only when something renders.
+    if (settings.views !== undefined && !existsSync(views)) {
+      throw new Error(`the views folder ${views} does not exist (settings.views is ${JSON.stringify(settings.views)})`);
+    }
+    const renderer = createViewRenderer({
+      views,
+      cache: settings.environment !== "development",
+      templates: def.templates,
+    });
     this.#host = {
       settings,
       mimeTypes: def.mimeTypes,
       logging: resolveLogging(settings.logging, settings.environment),
       logError: (error, req) => app.logError(error, req),
-      render: (template, locals, options, c) => {
-        renderer ??= createViewRenderer({
-          views: viewsFolderOf(settings),
-          cache: settings.environment !== "development",
-          templates: def.templates,
-        });
-        return renderer.render(template, locals, options, c);
-      },
+      render: (template, locals, options, c) => renderer.render(template, locals, options, c),
     };
 
     const middleware = appMiddleware(settings, def.middleware);
