@@ -13,6 +13,7 @@ export { toHandler } from "./http/types.js";
 export { compose } from "./http/compose.js";
 export { Builder } from "./http/builder.js";
 export { HttpError } from "./http/http-error.js";
+export { isLocalUrl } from "./http/location.js";
 export { CookieJar, type CookieOptions } from "./http/cookies.js";
 export type { PathParams } from "./router/params.js";
 export { ValidationError, type RouteSchemas, type ProblemIssue, type ValidationProblem } from "./app/validation.js";
