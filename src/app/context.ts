@@ -543,14 +543,16 @@ export class Context<P = RouteParams, V extends object = NoVariables> {
 
   /**
    * Sends a file (halts): conditional GET and ranges included. A missing file is a 404 through the
-   * app's notFound/error(404) handlers. Relative paths are from `options.root`, else `settings.root`.
+   * app's notFound/error(404) handlers. The file must lie inside `options.root` (a folder of
+   * `settings.root` when relative), else inside `settings.root`: anything outside, by `..` or a
+   * symlink, is a 404.
    */
   async sendFile(path: string, options: SendFileOptions = {}): Promise<never> {
-    const base = options.root ?? rootOf(this.settings);
+    const root = resolve(rootOf(this.settings), options.root ?? ".");
     const status = options.status ?? (this.#status === 200 ? undefined : this.#status);
-    const response = await sendFile(this.req, resolve(base, path), {
-      root: base,
+    const response = await sendFile(this.req, path, {
       ...options,
+      root,
       headers: { ...this.#headers, ...options.headers },
       status,
     });
