@@ -54,16 +54,20 @@ let sharedStack: Int32Array = new Int32Array(3 * 256);
 export class LinearMatcher {
   readonly #program: Program;
   readonly #captures: number;
+  /** Text every match starts with (the pattern's literal beginning): a cheap early "no". */
+  readonly #prefix: string;
 
   constructor(tree: RegexTree) {
     const compiler = new Compiler();
     compiler.compile(tree);
     this.#program = compiler.program();
     this.#captures = compiler.captures;
+    this.#prefix = literalPrefix(this.#program);
   }
 
   /** Anchored at the start; at the end only where the tree says so (END). */
   exec(input: string): (string | undefined)[] | null {
+    if (!input.startsWith(this.#prefix)) return null;
     const program = this.#program;
     const width = input.length + 1;
     const size = program.ops.length * width;
@@ -212,6 +216,17 @@ function reaches(program: Program, memory: Uint8Array, input: string, startPc: n
   if (reached) for (let i = base; i <= top; i++) memory[stack[3 * i] * width + stack[3 * i + 1]] = REACHES;
   stackTop = base;
   return reached;
+}
+
+/** The text the main program matches first, before any fork: what every match starts with. */
+function literalPrefix(program: Program): string {
+  let prefix = "";
+  for (let pc = 0; pc < program.ops.length; pc++) {
+    const op = program.ops[pc];
+    if (op === TEXT) prefix += program.texts[program.a[pc]];
+    else if (op !== SAVE) break;
+  }
+  return prefix;
 }
 
 /** Where a look-ahead's search starts on the shared stack: above the search that asked. */
