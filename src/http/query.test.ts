@@ -108,14 +108,22 @@ describe("parseQuery", () => {
   ];
   for (const [name, input] of adversarial) {
     it(`parses 1 MiB of adversarial keys in well under a second: ${name}`, () => {
-      const started = performance.now();
-      try {
-        parseQuery(input);
-      } catch (error) {
-        assert.ok(error instanceof HttpError && error.status === 400, String(error));
-      }
-      const ms = performance.now() - started;
-      assert.ok(ms < 1000, `${name}: ${ms.toFixed(0)} ms`);
+      const ms = cpuMs(() => {
+        try {
+          parseQuery(input);
+        } catch (error) {
+          assert.ok(error instanceof HttpError && error.status === 400, String(error));
+        }
+      });
+      assert.ok(ms < 1000, `${name}: ${ms.toFixed(0)} ms of CPU`);
     });
   }
 });
+
+/** CPU time this process spends on `run`, in ms: unlike wall time, other processes on a busy machine do not count. */
+function cpuMs(run: () => unknown): number {
+  const before = process.cpuUsage();
+  run();
+  const { user, system } = process.cpuUsage(before);
+  return (user + system) / 1000;
+}

@@ -76,9 +76,7 @@ test("every hostile pattern matches every hostile 32 KiB path in linear time", (
     for (const strictPaths of [true, false]) {
       const pattern = compilePattern(source, { strictPaths });
       for (const path of HOSTILE_PATHS) {
-        const started = performance.now();
-        matchOrMalformed(() => pattern.match(path));
-        const ms = performance.now() - started;
+        const ms = cpuMs(() => matchOrMalformed(() => pattern.match(path)));
         assert.ok(ms < 1000, `${source} against ${JSON.stringify(path.slice(0, 24))}…: ${ms.toFixed(0)} ms`);
       }
     }
@@ -89,11 +87,11 @@ test("a router holding all of them answers a hostile path in linear time", () =>
   const router = new Router<string>();
   for (const source of HOSTILE_PATTERNS) router.add("GET", source, source);
   for (const path of HOSTILE_PATHS) {
-    const started = performance.now();
-    matchOrMalformed(() => {
-      for (const found of router.match("GET", path)) void found;
-    });
-    const ms = performance.now() - started;
+    const ms = cpuMs(() =>
+      matchOrMalformed(() => {
+        for (const found of router.match("GET", path)) void found;
+      }),
+    );
     assert.ok(ms < 5000, `${JSON.stringify(path.slice(0, 24))}…: ${ms.toFixed(0)} ms`);
   }
 });
@@ -104,3 +102,11 @@ test("the linear matcher still finds Mustermann's captures on long paths", () =>
   assert.deepEqual(compilePattern("/:foo(.:bar)?").match(`/${long}.b.json`), { foo: `${long}.b`, bar: "json" });
   assert.deepEqual(compilePattern("/:a.:b.:c").match(`/${long}.x.y`), { a: long, b: "x", c: "y" });
 });
+
+/** CPU time this process spends on `run`, in ms: unlike wall time, other processes on a busy machine do not count. */
+function cpuMs(run: () => unknown): number {
+  const before = process.cpuUsage();
+  run();
+  const { user, system } = process.cpuUsage(before);
+  return (user + system) / 1000;
+}

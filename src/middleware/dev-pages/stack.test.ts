@@ -34,9 +34,15 @@ test("frameParts agrees with the regex it replaces", () => {
 
 test("frameParts takes linear time on a hostile 1 MiB line", () => {
   for (const line of [`at ${"a (".repeat(350_000)}`, `at ${"a (1:".repeat(200_000)}x`, `at ${":1".repeat(500_000)}x`]) {
-    const started = performance.now();
-    frameParts(line);
-    const ms = performance.now() - started;
-    assert.ok(ms < 1000, `${ms.toFixed(0)} ms`);
+    const ms = cpuMs(() => frameParts(line));
+    assert.ok(ms < 1000, `${ms.toFixed(0)} ms of CPU`);
   }
 });
+
+/** CPU time this process spends on `run`, in ms: unlike wall time, other processes on a busy machine do not count. */
+function cpuMs(run: () => unknown): number {
+  const before = process.cpuUsage();
+  run();
+  const { user, system } = process.cpuUsage(before);
+  return (user + system) / 1000;
+}
