@@ -48,7 +48,8 @@ const VISITING = 3;
 const MAX_SHARED_BYTES = 1024 * 1024;
 let sharedMemory: Uint8Array = new Uint8Array(16 * 1024);
 /** pc, position and successors tried, for each pair on the depth-first stack */
-let sharedStack: Int32Array = new Int32Array(3 * 256);
+const SMALL_STACK = 3 * 256;
+let sharedStack: Int32Array = new Int32Array(SMALL_STACK);
 
 /** A compiled tree: `exec` gives, like RegExp's, the whole match and each capture (undefined when it took no part). */
 export class LinearMatcher {
@@ -68,6 +69,8 @@ export class LinearMatcher {
   /** Anchored at the start; at the end only where the tree says so (END). */
   exec(input: string): (string | undefined)[] | null {
     if (!input.startsWith(this.#prefix)) return null;
+    // A hostile path may have grown the stack; it is not kept past the match that needed it.
+    if (sharedStack.length * 4 > MAX_SHARED_BYTES) sharedStack = new Int32Array(SMALL_STACK);
     const program = this.#program;
     const width = input.length + 1;
     const size = program.ops.length * width;
