@@ -65,6 +65,18 @@ describe("redirect targets", () => {
     }
   });
 
+  it("a request path that starts with // does not make its own redirects leave the site", async () => {
+    const app = redirector();
+    app.get("//evil.example/go", (c) => c.redirect("there"));
+    const res = await app.request(`${ORIGIN}//evil.example/go`);
+    assert.equal(res.headers.get("location"), `${ORIGIN}//evil.example/there`);
+    const trusting = redirector();
+    trusting.enable("trustProxy");
+    trusting.get("//evil.example/url", (c) => c.url(""));
+    const url = await trusting.request(`${ORIGIN}//evil.example/url`, { headers: { "x-forwarded-proto": "https" } });
+    assert.equal(await url.text(), "https://shop.example:8080//evil.example/url");
+  });
+
   it("local targets stay local and keep their path, query and fragment", async () => {
     for (const [to, expected] of [
       ["/there", `${ORIGIN}/there`],
