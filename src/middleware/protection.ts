@@ -37,8 +37,9 @@ export const AUTHENTICITY_TOKEN_HEADER = "X-CSRF-Token";
 const SESSION_KEY = "_csrf";
 const TOKEN_BYTES = 32;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
-// The content types a page on another site can POST without a CORS preflight: only
-// these can carry a cross-site forgery, so only these need a token.
+// The content types a form on another site can send: such a submission always needs a token.
+// (A body of no type, which a no-cors fetch sends, needs one too unless the browser vouches for
+// its origin; other types need a CORS preflight, which only the app's own CORS policy can pass.)
 const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\b/i;
 const READABLE_FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
 
