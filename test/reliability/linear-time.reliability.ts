@@ -1,11 +1,12 @@
 // Every parser of untrusted input, and the router, takes time linear in its input: each gets
-// hostile inputs far larger than the server lets through (1 MiB where a header may hold 16 KiB
-// and a path 8 KiB) shaped to make a backtracking or rescanning parser go quadratic. A quadratic
-// parser needs minutes on them (the query shape check took 7.6 s on 94 KiB; `/*/*/*/edit` 2 s on
-// a 4 KiB path). Each must take under a second of CPU time, or at most 8 times as long on 1 MiB
-// as on 256 KiB (linear is 4 times, quadratic 16). Then the same
-// shapes at the server's own limits go through a real socket while a liveness probe checks that
-// the event loop never stalls. Bounded: a fixed list of inputs, each run at most four times.
+// hostile inputs far larger than the server lets through (1 MiB where a header may hold 16 KiB,
+// 128 KiB paths where a request target may hold 8 KiB) shaped to make a backtracking or
+// rescanning parser go quadratic. A quadratic parser needs minutes on them (the query shape check
+// took 7.6 s on 94 KiB; `/*/*/*/edit` 2 s on a 4 KiB path). Each must take under a second of
+// CPU time, or at most 8 times as long on the whole input as on a quarter of it (linear is 4
+// times, quadratic 16). Then the same shapes at the server's own limits go through a real socket
+// while a liveness probe checks that the event loop never stalls. Bounded: a fixed list of
+// inputs, each run at most four times.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { App } from "../../src/app/app.js";
@@ -247,14 +248,14 @@ const PATTERNS = [
   "/user_:id.json",
 ];
 const PATH_SHAPES = ["a/", "a", ".", "a.", "-", "/", "%2F", "to/", " "];
-const ROUTER_PATH_SIZE = 256 * 1024;
+const ROUTER_PATH_SIZE = 128 * 1024;
 
-describe("the router, 256 KiB hostile paths", () => {
+describe("the router, 128 KiB hostile paths", () => {
   for (const pattern of PATTERNS) {
     it(pattern, async () => {
       const compiled = compilePattern(pattern);
       for (const shape of PATH_SHAPES) {
-        for (const suffix of ["", "/", "x"]) {
+        for (const suffix of ["/", "x"]) {
           await linear(`${pattern} against ${shape}…${suffix}`, () =>
             compiled.match(fill(shape, ROUTER_PATH_SIZE, "/", suffix)),
           );
