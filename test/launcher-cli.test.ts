@@ -270,6 +270,25 @@ test("explained errors: one line, no stack, non-zero exit", async (t) => {
       holder.close();
     }
   });
+  await t.test("an app that cannot compile stops before it listens: no SESSION_SECRET in production", () => {
+    assertOneLineError(
+      frankOnce(["test/fixtures/apps/start-errors/sessions.ts", "-E", "production", "-o", "127.0.0.1"]),
+      /^frank: the app cannot start: sessions need SESSION_SECRET in production: .*openssl rand -hex 32$/m,
+    );
+  });
+  await t.test(
+    "an app that cannot compile stops before it listens: a middleware that throws, a missing views folder",
+    () => {
+      for (const [file, pattern] of [
+        ["middleware.ts", /^frank: the app cannot start: REDIS_URL is not set$/m],
+        ["views.ts", /^frank: the app cannot start: the views folder .*templates does not exist/m],
+      ] as const) {
+        const result = frankOnce([`test/fixtures/apps/start-errors/${file}`, "-E", "production", "-o", "127.0.0.1"]);
+        assertOneLineError(result, pattern);
+        assert.doesNotMatch(result.stdout, /listening/, "the banner never appears");
+      }
+    },
+  );
   await t.test("a HOST that is not a host", () => {
     assertOneLineError(
       frankOnce(["test/fixtures/apps/plain/app.ts"], { env: { HOST: "http://0.0.0.0" } }),

@@ -1,6 +1,7 @@
 // A todo list: forms, sessions, flash messages and a layout — the classic Sinatra app, in frank.
 // Run it with `npx frank examples/todo/app.ts` and open http://localhost:4567/.
 import { App } from "frank";
+import { authenticityToken, protection } from "frank/middleware";
 
 interface Todo {
   id: number;
@@ -9,8 +10,15 @@ interface Todo {
 }
 
 // Per-request variables: the before filter finds the visitor's list, routes and views use it.
-const app = new App<{ todos: Todo[] }>();
+const app = new App<{ todos: Todo[] }>().helpers({
+  // Every form carries it (views/index.eta): protection() refuses a form post without it.
+  csrfToken() {
+    return authenticityToken(this.req);
+  },
+});
 app.enable("sessions", "methodOverride"); // methodOverride: <input name="_method" value="delete">
+// Security headers, and a 403 for a form another site posts with this visitor's session cookie.
+app.use(protection());
 
 // Each visitor's list, kept in memory under an id in their session (a database in a real app).
 const lists = new Map<string, Todo[]>();

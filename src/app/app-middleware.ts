@@ -1,6 +1,8 @@
-// The middleware an App puts around its dispatch from its settings, around what `use` added:
-// host authorization (outermost), method override, then the cookie session (innermost), as
-// Sinatra's setup_default_middleware orders MethodOverride before sessions.
+// The middleware an App puts around its dispatch from its settings, outside what `use` added:
+// host authorization (outermost), method override, then the cookie session, as Sinatra's build
+// puts its default middleware (MethodOverride before sessions) before the app's own. So every
+// middleware the app uses sees the session, whatever order the two were written in: above all
+// protection(), whose forgery guard needs the session to know a request rides on one.
 import type { Middleware } from "../http/types.js";
 import { cookieSession } from "../middleware/cookie-session.js";
 import { developmentSecret } from "../middleware/development-secret.js";
@@ -9,9 +11,9 @@ import { methodOverride } from "../middleware/method-override.js";
 import { hostAuthorizationOf, rootOf, type Settings } from "./settings.js";
 
 export function appMiddleware(settings: Settings, used: readonly Middleware[]): Middleware[] {
-  const middleware = [...used];
+  const middleware: Middleware[] = [];
   const hostGuard = hostAuthorizationOf(settings);
-  if (hostGuard) middleware.unshift(hostAuthorization(hostGuard));
+  if (hostGuard) middleware.push(hostAuthorization(hostGuard));
   if (settings.methodOverride) middleware.push(methodOverride());
   if (settings.sessions) {
     const options = typeof settings.sessions === "object" ? settings.sessions : {};
@@ -25,5 +27,6 @@ export function appMiddleware(settings: Settings, used: readonly Middleware[]): 
       }),
     );
   }
+  middleware.push(...used);
   return middleware;
 }

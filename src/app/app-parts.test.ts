@@ -88,6 +88,15 @@ describe("sendFile and attachment", () => {
     const outside = await app.request("/escape");
     assert.ok(outside.status === 403 || outside.status === 404, `refused with ${outside.status}`);
   });
+
+  it("a relative root option is a folder of settings.root, not of the process's working directory", async () => {
+    assert.notEqual(process.cwd(), root);
+    const app = appAt();
+    app.get("/files/*", (c) => c.sendFile(c.params.splat![0], { root: "files" }));
+    const res = await app.request("/files/report.txt");
+    assert.deepEqual([res.status, await res.text()], [200, "0123456789"]);
+    assert.equal((await app.request("/files/..%2Fsecret.txt")).status, 404, "confined to the narrower root");
+  });
 });
 
 describe("sessions", () => {

@@ -6,6 +6,7 @@ import { HttpError } from "../http/http-error.js";
 import { getRequestId, requestId } from "../middleware/request-id.js";
 import { App } from "./app.js";
 import { logError } from "./internal-methods.js";
+import { reply } from "./result.js";
 
 function testApp(): App {
   const app = new App();
@@ -238,8 +239,8 @@ describe("halt, redirect, results", () => {
     app.get("/object", () => ({ ok: true }));
     app.get("/array", () => [1, 2]);
     app.get("/status", () => 204);
-    app.get("/pair", () => [201, "created"]);
-    app.get("/triple", () => [202, { "x-queued": "1" }, "queued"]);
+    app.get("/pair", () => reply(201, "created"));
+    app.get("/triple", () => reply(202, { "x-queued": "1" }, "queued"));
     app.get("/stream", () => new Response("ignored").body);
     app.get("/nothing", () => undefined);
     app.get("/typed", (c) => {

@@ -3,7 +3,6 @@ import type { FetchApp, Handler, Middleware } from "../http/types.js";
 import { errorLog } from "../middleware/access-log.js";
 import type { PathParams } from "../router/params.js";
 import { compilePattern, type RouteParams } from "../router/pattern.js";
-import { Router } from "../router/router.js";
 import { cascade } from "./cascade.js";
 import { type ConditionFactory, type Conditions, compileConditions, ROUTE_OPTIONS } from "./conditions.js";
 import type { Context } from "./context.js";
@@ -74,7 +73,7 @@ export class App<V extends object = NoVariables, H extends object = NoHelpers> {
   readonly #startHooks: Array<() => unknown> = [];
   readonly #stopHooks: Array<() => unknown> = [];
   #errorLog: { format: "dev" | "json"; write: (error: unknown, req?: Request) => void } | undefined;
-  /** Built on the first request (after every `set`), dropped when routes change. */
+  /** Built by compile() or the first request, dropped when routes or settings change. */
   #compiled: Dispatch | undefined;
   /** Settings are fixed once the app has served: a later change would be half-applied. */
   #served = false;
@@ -257,9 +256,8 @@ export class App<V extends object = NoVariables, H extends object = NoHelpers> {
         this.#compiled = undefined;
       },
       error: (key, handler, scope) => {
-        const router = new Router<true>({ strictPaths: this.#settings.strictPaths });
-        for (const pattern of scope) router.add("*", pattern, true);
-        this.#errors.push({ key, handler, scope: router });
+        for (const pattern of scope) compilePattern(pattern);
+        this.#errors.push({ key, handler, scope });
         this.#compiled = undefined;
       },
     };
@@ -308,18 +306,9 @@ export class App<V extends object = NoVariables, H extends object = NoHelpers> {
     for (const name of ROUTE_OPTIONS) {
       if (conditionSource?.[name] !== undefined) throw new TypeError(`filter: "${name}" applies to routes only`);
     }
-    const filter: Filter = {
-      router: undefined,
-      conditions: compileConditions(conditionSource, this.#conditions),
-      handler,
-      scopeOnly,
-    };
-    if (patterns !== undefined) {
-      const router = new Router<Filter>({ strictPaths: this.#settings.strictPaths });
-      for (const pattern of patterns) router.add("*", pattern, filter);
-      filter.router = router;
-    }
-    return filter;
+    // A malformed pattern fails here, at definition; the patterns compile with the routes.
+    for (const pattern of patterns ?? []) compilePattern(pattern);
+    return { patterns, conditions: compileConditions(conditionSource, this.#conditions), handler, scopeOnly };
   }
 
   /** Handles a 404 from any source (no route, `c.notFound()`, `halt(404)`, a missing `sendFile`). */
@@ -406,6 +395,18 @@ export class App<V extends object = NoVariables, H extends object = NoHelpers> {
     this.#compiled ??= this.#compile();
     return this.#compiled.handler(req);
   };
+
+  /**
+   * Builds the app for serving now: routes and filters, the middleware stack (the session secret
+   * is checked here), the public folder and views. `serve()` and `frank` call it before they
+   * listen, so a configuration error stops the start instead of failing every request. Settings
+   * are fixed from here on, as after a first request; a later `use` or route compiles again on
+   * the next request.
+   */
+  compile(): this {
+    this.#compiled ??= this.#compile();
+    return this;
+  }
 
   /** An in-process request for tests: `await app.request("/hello?x=1")`, no socket. */
   async request(input: string | URL | Request, init?: RequestInit): Promise<Response> {

@@ -4,6 +4,7 @@ import { evaluatePreconditions, formatETag } from "../http/conditional.js";
 import { httpVersion } from "../http/connection-info.js";
 import { CookieJar } from "../http/cookies.js";
 import { HttpError } from "../http/http-error.js";
+import { hasControlCharacter, isPathAbsolute, resolveReference } from "../http/location.js";
 import { contentTypeFor, mimeTypeFor, withCharset } from "../http/mime.js";
 import { mountPath } from "../http/mount-path.js";
 import { acceptedMediaTypes, negotiateMediaType } from "../http/negotiate.js";
@@ -15,7 +16,7 @@ import { contentDisposition } from "../static/content-disposition.js";
 import { type SendFileOptions, sendFile } from "../static/send-file.js";
 import type { NoVariables } from "./definition.js";
 import { createFlash, type Flash } from "./flash.js";
-import { type BodyResult, type HandlerResult, resultParts } from "./result.js";
+import { type BodyResult, type HandlerResult, type ReplyBody, reply, resultParts } from "./result.js";
 import type { LoggingOptions, RequestLogger } from "./request-logger.js";
 import { answered, applyResult, finishResponse, resetResponse, startOver } from "./internal-methods.js";
 import { requestLogger } from "./request-logger.js";
@@ -397,7 +398,11 @@ export class Context<P = RouteParams, V extends object = NoVariables> {
   halt(...args: unknown[]): never {
     if (args.length === 0) throw new Halt(undefined);
     if (args.length === 1) throw new Halt(args[0]);
-    throw new Halt(args);
+    // The argument list is explicit, so it is Sinatra's tuple; a returned array never is.
+    const [status, second, third] = args as [number, unknown, unknown];
+    throw new Halt(
+      args.length === 2 ? reply(status, second as ReplyBody) : reply(status, second as HeadersInit, third as ReplyBody),
+    );
   }
 
   /** Gives the request to the next matching route (404 when there is none); in a before filter, ends that filter. */
@@ -413,45 +418,70 @@ export class Context<P = RouteParams, V extends object = NoVariables> {
   /**
    * Redirects (halts): 302, or 303 for a non-GET request over HTTP/1.1 so clients follow with
    * GET (HTTP/1.0 knows no 303: 302 there, as Sinatra). No URL redirects to the current path.
-   * The Location is absolute from the request's host unless `absoluteRedirects` is off.
+   * The Location is absolute from the request's host unless `absoluteRedirects` is off, resolved
+   * and percent-encoded as a browser would (see url()). A target with a control character (CR and
+   * LF would split the header) or one no URL can be made of is a 400.
    */
   redirect(location?: string, status?: number): never {
+    if (location !== undefined && hasControlCharacter(location)) {
+      throw new HttpError(400, "Bad Request: the redirect target contains a control character");
+    }
+    let target: string;
+    try {
+      target =
+        location === undefined
+          ? this.url("", this.settings.absoluteRedirects)
+          : this.url(location, this.settings.absoluteRedirects, this.settings.prefixedRedirects);
+    } catch {
+      throw new HttpError(400, "Bad Request: the redirect target is not a URL");
+    }
     const oldProtocol = httpVersion(this.req) === "1.0";
     this.status(status ?? (this.req.method === "GET" || oldProtocol ? 302 : 303));
-    const target =
-      location === undefined
-        ? this.url("", this.settings.absoluteRedirects)
-        : this.url(location, this.settings.absoluteRedirects, this.settings.prefixedRedirects);
     this.header("location", target);
     throw new Halt(undefined);
   }
 
   /**
-   * A URL for a path of this app, from the request's scheme and host (X-Forwarded-Host/-Proto
-   * only from a proxy `trustProxy` trusts), under the path the app is mounted at
-   * (`Builder.map("/a", app)`: `c.url("/")` is ".../a/"). Absolute URLs pass through; no path is
-   * the current one.
+   * The URL `path` leads to from this request, as a browser resolves it (WHATWG URL parsing:
+   * `\\host`, ` //host` and `/\t/host` name another host, as they do in a browser), percent-
+   * encoded. Absolute from the request's scheme and host (X-Forwarded-Host/-Proto only from a
+   * proxy `trustProxy` trusts); with `absolute` false, a URL on this origin is given as its path.
+   * A path of this app is under the path the app is mounted at (`Builder.map("/a", app)`:
+   * `c.url("/")` is ".../a/"); no path is the current one. `isLocalUrl(path)` says beforehand
+   * whether it stays on this origin. Throws TypeError when no URL can be made of `path` (`http://[`).
    */
   url(path = "", absolute = true, addMountPath = true): string {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(path) || path.startsWith("//")) return path;
-    const url = this.#requestUrl();
     const mount = addMountPath ? mountPath(this.req) : "";
-    const here = mount + url.pathname;
-    let target: string;
-    if (path === "") target = here;
-    else if (path.startsWith("/")) target = mount + path;
-    else {
-      const resolved = new URL(path, `http://x${here}`);
-      target = resolved.pathname + resolved.search + resolved.hash;
+    const base = this.#baseUrl(mount);
+    const resolved = resolveReference(path, base);
+    if (mount !== "" && resolved.origin === base.origin && isPathAbsolute(path)) {
+      resolved.pathname = mount + resolved.pathname;
     }
-    if (!absolute) return target;
-    let origin = url.origin;
+    // A path that starts with "//" would read as another host: such a URL stays absolute.
+    if (!absolute && resolved.origin === base.origin && !resolved.pathname.startsWith("//")) {
+      return resolved.pathname + resolved.search + resolved.hash;
+    }
+    return resolved.href;
+  }
+
+  /** This request's URL under `mount`, without its query, from the forwarded scheme and host when trusted. */
+  #baseUrl(mount: string): URL {
+    const url = this.#requestUrl();
+    // Joined as text: resolved, a path like "//evil/x" would name another host.
+    const here = mount + url.pathname;
     if (fromTrustedProxy(this.req, this.settings.trustProxy)) {
       const host = firstValue(this.req.headers.get("x-forwarded-host"));
       const proto = firstValue(this.req.headers.get("x-forwarded-proto"));
-      if (host || proto) origin = `${proto ?? url.protocol.slice(0, -1)}://${host ?? url.host}`;
+      if (host || proto) {
+        try {
+          const forwarded = new URL(`${proto ?? url.protocol.slice(0, -1)}://${host ?? url.host}`);
+          if (forwarded.pathname === "/" && !forwarded.username) return new URL(forwarded.origin + here);
+        } catch {
+          // not a scheme and host: the request's own URL stands
+        }
+      }
     }
-    return origin + target;
+    return new URL(url.origin + here);
   }
 
   /** Sinatra's alias of url(). */
@@ -521,14 +551,16 @@ export class Context<P = RouteParams, V extends object = NoVariables> {
 
   /**
    * Sends a file (halts): conditional GET and ranges included. A missing file is a 404 through the
-   * app's notFound/error(404) handlers. Relative paths are from `options.root`, else `settings.root`.
+   * app's notFound/error(404) handlers. The file must lie inside `options.root` (a folder of
+   * `settings.root` when relative), else inside `settings.root`: anything outside, by `..` or a
+   * symlink, is a 404.
    */
   async sendFile(path: string, options: SendFileOptions = {}): Promise<never> {
-    const base = options.root ?? rootOf(this.settings);
+    const root = resolve(rootOf(this.settings), options.root ?? ".");
     const status = options.status ?? (this.#status === 200 ? undefined : this.#status);
-    const response = await sendFile(this.req, resolve(base, path), {
-      root: base,
+    const response = await sendFile(this.req, path, {
       ...options,
+      root,
       headers: { ...this.#headers, ...options.headers },
       status,
     });

@@ -43,7 +43,8 @@ export interface RouteEntry {
 }
 
 export interface Filter {
-  router: Router<Filter> | undefined; // a filter with a pattern matches through its own router
+  /** Where the filter runs; compiled with the routes, with the settings in force then (CompiledFilter). */
+  patterns: ReadonlyArray<string | RegExp> | undefined;
   conditions: Condition[];
   handler: RouteHandler<any, any, any>;
   /** The pattern only says where the filter runs (a namespace's prefix and below): its `*` is not a param. */
@@ -53,7 +54,18 @@ export interface Filter {
 export interface ErrorEntry {
   key: ErrorKey | undefined; // undefined: every error (Sinatra's `error do … end`)
   handler: ErrorHandler<any, any>;
-  /** A namespace's handler: only for requests under its prefix (matches the prefix and below). */
+  /** A namespace's handler: only for requests under its prefix (the patterns of the prefix and below). */
+  scope: ReadonlyArray<string | RegExp> | undefined;
+}
+
+/**
+ * A filter and an error handler as a dispatch runs them: their patterns compiled when the routes
+ * are, with the same settings, so a guard matches exactly the paths the routes it guards match.
+ */
+export interface CompiledFilter extends Omit<Filter, "patterns"> {
+  router: Router<true> | undefined;
+}
+export interface CompiledErrorEntry extends Omit<ErrorEntry, "scope"> {
   scope: Router<true> | undefined;
 }
 

@@ -14,6 +14,7 @@
 // a promise only when it must, and the next step follows it the same way (see maybe-async.ts).
 // So a sync route gives a sync `app.fetch`, and the Node adapter writes it in the same turn.
 // How a request stands between steps is an Outcome: a static file's Response, or a name.
+import { existsSync } from "node:fs";
 import { bufferedParts, bufferedResponse } from "../http/buffered-response.js";
 import { compose } from "../http/compose.js";
 import { escapeHtml } from "../http/escape-html.js";
@@ -31,7 +32,15 @@ import { AllowedMethods } from "./allowed-methods.js";
 import { appMiddleware } from "./app-middleware.js";
 import { conditionsHold } from "./conditions.js";
 import { Context, type ContextHost } from "./context.js";
-import type { Definition, ErrorHandler, Filter, RouteEntry } from "./definition.js";
+import type {
+  CompiledErrorEntry,
+  CompiledFilter,
+  Definition,
+  ErrorEntry,
+  ErrorHandler,
+  Filter,
+  RouteEntry,
+} from "./definition.js";
 import { errorHandlersFor, statusHandlersFor } from "./error-handlers.js";
 import { internalServerError, NotFound, ROUTE_NOT_FOUND, statusOf, statusPage, statusResponse } from "./errors.js";
 import { answered, applyResult, finishResponse, logError, resetResponse, startOver } from "./internal-methods.js";
@@ -68,8 +77,11 @@ export class Dispatch {
   readonly handler: Handler;
   readonly #app: DispatchedApp;
   #routeSummary: ReadonlyArray<{ method: string; pattern: string }> | undefined;
-  readonly #def: Definition;
   readonly #router: Router<RouteEntry>;
+  /** Filters and error handlers, their patterns compiled with the routes' settings, at the same moment. */
+  readonly #before: readonly CompiledFilter[];
+  readonly #after: readonly CompiledFilter[];
+  readonly #errors: readonly CompiledErrorEntry[];
   readonly #staticFiles: PublicFolder | undefined;
   readonly #ContextClass: typeof Context;
   readonly #host: ContextHost;
@@ -80,13 +92,15 @@ export class Dispatch {
 
   constructor(app: DispatchedApp, def: Definition, downstream?: Handler) {
     this.#app = app;
-    this.#def = def;
     this.#downstream = downstream;
     const settings = app.settings;
     this.#router = new Router<RouteEntry>({ strictPaths: settings.strictPaths });
     for (const route of def.routes) this.#router.add(route.method, route.pattern, route);
     const methods = def.routes.map((route) => route.method);
     this.#allowed = settings.methodNotAllowed ? new AllowedMethods(this.#router, methods) : undefined;
+    this.#before = def.before.map((filter) => compileFilter(filter, settings.strictPaths));
+    this.#after = def.after.map((filter) => compileFilter(filter, settings.strictPaths));
+    this.#errors = def.errors.map((entry) => compileErrorEntry(entry, settings.strictPaths));
 
     const folder = staticFolderOf(settings);
     this.#staticFiles = folder
@@ -105,20 +119,22 @@ export class Dispatch {
       Object.assign(this.#ContextClass.prototype, def.helpers);
     }
 
-    let renderer: ReturnType<typeof createViewRenderer> | undefined;
+    const views = viewsFolderOf(settings);
+    // A views folder named on purpose must exist; the default one only when something renders.
+    if (settings.views !== undefined && !existsSync(views)) {
+      throw new Error(`the views folder ${views} does not exist (settings.views is ${JSON.stringify(settings.views)})`);
+    }
+    const renderer = createViewRenderer({
+      views,
+      cache: settings.environment !== "development",
+      templates: def.templates,
+    });
     this.#host = {
       settings,
       mimeTypes: def.mimeTypes,
       logging: resolveLogging(settings.logging, settings.environment),
       logError: (error, req) => app[logError](error, req),
-      render: (template, locals, options, c) => {
-        renderer ??= createViewRenderer({
-          views: viewsFolderOf(settings),
-          cache: settings.environment !== "development",
-          templates: def.templates,
-        });
-        return renderer.render(template, locals, options, c);
-      },
+      render: (template, locals, options, c) => renderer.render(template, locals, options, c),
     };
 
     const middleware = appMiddleware(settings, def.middleware);
@@ -188,7 +204,7 @@ export class Dispatch {
   }
 
   #filtersAndRoute(c: Context<any>, method: string, path: string): MaybePromise<Outcome> {
-    const before = this.#def.before;
+    const before = this.#before;
     if (before.length === 0) return this.#firstRoute(c, this.#router.match(method, path), undefined);
     const baseParams: Record<string, unknown> = {};
     const filtered = forEachInOrder(before, (filter) => this.#runFilter(filter, c, path, baseParams));
@@ -237,14 +253,14 @@ export class Dispatch {
   }
 
   #finish(c: Context<any>, path: string, outcome: Outcome): MaybePromise<Response> {
-    if (this.#def.after.length === 0) return this.#answerStatus(c, path, outcome);
+    if (this.#after.length === 0) return this.#answerStatus(c, path, outcome);
     return andThen(this.#runAfterFilters(c, path, outcome), (settled) => this.#answerStatus(c, path, settled));
   }
 
   /** A status answered without an error (halt(403), a route's 404) still gets its handler. */
   #answerStatus(c: Context<any>, path: string, outcome: Outcome): MaybePromise<Response> {
-    if (outcome === "errored" || outcome === "forwarded" || this.#def.errors.length === 0) return c[finishResponse]();
-    const handlers = statusHandlersFor(this.#def.errors, c.status(), path);
+    if (outcome === "errored" || outcome === "forwarded" || this.#errors.length === 0) return c[finishResponse]();
+    const handlers = statusHandlersFor(this.#errors, c.status(), path);
     if (handlers.length === 0) return c[finishResponse]();
     return andThen(this.#tryHandlers(c, handlers, undefined, 0), () => c[finishResponse]());
   }
@@ -259,7 +275,7 @@ export class Dispatch {
       return andThen(this.#handleError(c, error, path), () => "errored");
     };
     try {
-      const done = forEachInOrder(this.#def.after, (filter) => {
+      const done = forEachInOrder(this.#after, (filter) => {
         try {
           const ran = this.#runFilter(filter, c, path, c.params as Record<string, unknown>);
           return ran instanceof Promise ? ran.catch((signal) => haltAfter(c, signal)) : ran;
@@ -274,7 +290,7 @@ export class Dispatch {
   }
 
   #runFilter(
-    filter: Filter,
+    filter: CompiledFilter,
     c: Context<any>,
     path: string,
     baseParams: Record<string, unknown>,
@@ -366,7 +382,7 @@ export class Dispatch {
     // Only "no route here" may be passed on to another app (Rack's cascade), as in Sinatra.
     if (error instanceof NotFound) c.header("x-cascade", "pass");
     if (error instanceof HttpError) for (const name in error.headers) c.header(name, error.headers[name]);
-    const handlers = errorHandlersFor(this.#def.errors, error, status, path);
+    const handlers = errorHandlersFor(this.#errors, error, status, path);
     return andThen(this.#tryHandlers(c, handlers, error, 0), (answered) =>
       answered ? undefined : this.#defaultPage(c, error, status),
     );
@@ -454,8 +470,22 @@ export class Dispatch {
   }
 }
 
+function compileFilter({ patterns, ...filter }: Filter, strictPaths: boolean): CompiledFilter {
+  return { ...filter, router: patterns && routerOf(patterns, strictPaths) };
+}
+
+function compileErrorEntry(entry: ErrorEntry, strictPaths: boolean): CompiledErrorEntry {
+  return { ...entry, scope: entry.scope && routerOf(entry.scope, strictPaths) };
+}
+
+function routerOf(patterns: ReadonlyArray<string | RegExp>, strictPaths: boolean): Router<true> {
+  const router = new Router<true>({ strictPaths });
+  for (const pattern of patterns) router.add("*", pattern, true);
+  return router;
+}
+
 /** A filter's handler; `pass()` inside a filter ends that filter, as in Sinatra. */
-function callFilter(filter: Filter, c: Context<any>): MaybePromise<unknown> {
+function callFilter(filter: CompiledFilter, c: Context<any>): MaybePromise<unknown> {
   try {
     const result = filter.handler(c);
     return result instanceof Promise ? result.catch(endsFilter) : result;

@@ -9,7 +9,7 @@
 // the last one defined comes first, so `error(403, h)` then `error([400, 510], h)` answers a 403
 // with the range's handler, as Sinatra does. A handler that returns nothing (and sets no body)
 // hands the error on to the next one; when none answers, the default page does.
-import type { ErrorEntry, ErrorHandler } from "./definition.js";
+import type { CompiledErrorEntry as ErrorEntry, ErrorHandler } from "./definition.js";
 import { NotFound } from "./errors.js";
 
 const NONE: readonly ErrorHandler<any, any>[] = [];

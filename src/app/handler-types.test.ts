@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import { App } from "./app.js";
 import type { RouteHandler } from "./definition.js";
 import type { RouteParams } from "../router/pattern.js";
-import type { HandlerResult } from "./result.js";
+import { type HandlerResult, reply } from "./result.js";
 import { logError } from "./internal-methods.js";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -26,8 +26,8 @@ app.get("/interface", () => order);
 app.get("/async-interface", async () => order);
 app.get("/array", () => [order]);
 app.get("/date", () => new Date(0));
-app.get("/tuple", () => [201, "made"]);
-app.get("/tuple-headers", () => [201, { location: "/o/1" }, "made"]);
+app.get("/tuple", () => reply(201, "made"));
+app.get("/tuple-headers", () => reply(201, { location: "/o/1" }, "made"));
 app.get("/bytes", () => new TextEncoder().encode("x"));
 app.get("/response", () => new Response("x"));
 app.get("/nothing", (c) => {
@@ -82,18 +82,21 @@ app.set("strictPaths", "no");
 app.set("myOwnSetting", { anything: true }); // names frank does not read take any value
 
 describe("what the handler types allow answers, and what they refuse fails", () => {
-  it("interfaces, Dates and tuples answer", async () => {
+  it("interfaces, Dates and replies answer; an array is data", async () => {
     const orders = new App();
     orders.set({ environment: "production", dumpErrors: false, publicFolder: false });
     const one: Order = { id: 1, lines: ["tea"] };
     orders.get("/order", () => one);
     orders.get("/when", () => new Date(0));
-    orders.get("/made", () => [201, { location: "/order" }, "made"]);
+    orders.get("/made", () => reply(201, { location: "/order" }, "made"));
+    orders.get("/list", () => [201, { location: "/order" }, "made"]);
     assert.deepEqual(await (await orders.request("/order")).json(), one);
     assert.equal(await (await orders.request("/when")).json(), "1970-01-01T00:00:00.000Z");
     const made = await orders.request("/made");
     assert.equal(made.status, 201);
     assert.equal(made.headers.get("location"), "/order");
+    const list = await orders.request("/list");
+    assert.deepEqual([list.status, await list.json()], [200, [201, { location: "/order" }, "made"]]);
   });
 
   it("a Map, were it forced through, is a 500 that names it", async () => {

@@ -39,6 +39,7 @@ const STATUS_TEXT: Record<number, string> = {
   422: "Unprocessable Content",
   429: "Too Many Requests",
   431: "Request Header Fields Too Large",
+  499: "Client Closed Request",
   500: "Internal Server Error",
   501: "Not Implemented",
   502: "Bad Gateway",

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { HttpError } from "./http-error.js";
-import { parseQuery, QUERY_LIMITS } from "./query.js";
+import { keySegments, parseQuery, QUERY_LIMITS } from "./query.js";
 
 describe("parseQuery", () => {
   it("parses Rack's shapes", () => {
@@ -76,4 +76,54 @@ describe("parseQuery", () => {
       (e: unknown) => e instanceof HttpError && e.status === 400,
     );
   });
+
+  it("splits keys as qs-esm does, so the shape check sees the shapes qs-esm builds", () => {
+    assert.deepEqual(keySegments("a"), ["a"]);
+    assert.deepEqual(keySegments("a[b][]"), ["a", "[b]", "[]"]);
+    assert.deepEqual(keySegments("a[b][c[]]"), ["a", "[b]", "[]"]);
+    assert.deepEqual(keySegments("a[[b"), ["a[[b"]);
+    assert.deepEqual(keySegments("a[[b]"), ["a[", "[b]"]);
+    assert.deepEqual(parseQuery("a[b][c[]]=1"), { a: { b: ["1"] } });
+    assert.deepEqual(parseQuery("a[[[=1"), { "a[[[": "1" });
+    // qs-esm makes a[b] an array here; naming it as an object too is a conflict.
+    assert.throws(
+      () => parseQuery("a[b][c[]]=1&a[b][x]=2"),
+      (e: unknown) => e instanceof HttpError && e.status === 400,
+    );
+  });
+
+  // Every input is 1 MiB; a parser that backtracks or rescans would take minutes on them.
+  const MiB = 1024 * 1024;
+  const adversarial: Array<[string, string]> = [
+    ["open brackets", `a${"[".repeat(MiB)}=1`],
+    ["open brackets, encoded", `a${"%5B".repeat(MiB / 3)}=1`],
+    ["close brackets", `a${"]".repeat(MiB)}=1`],
+    ["empty groups", `a${"[]".repeat(MiB / 2)}=1`],
+    ["unclosed nesting", `a[${"[]".repeat(MiB / 2)}=1`],
+    ["bracket then text", `a[${"x".repeat(MiB)}=1`],
+    ["alternating", `a${"[x".repeat(MiB / 2)}=1`],
+    ["many open keys", `${"a[[[[[[[[&".repeat(999)}${"[".repeat(MiB)}`],
+    ["long value", `a=${"[".repeat(MiB)}`],
+    ["only separators", "&".repeat(MiB)],
+  ];
+  for (const [name, input] of adversarial) {
+    it(`parses 1 MiB of adversarial keys in well under a second: ${name}`, () => {
+      const ms = cpuMs(() => {
+        try {
+          parseQuery(input);
+        } catch (error) {
+          assert.ok(error instanceof HttpError && error.status === 400, String(error));
+        }
+      });
+      assert.ok(ms < 1000, `${name}: ${ms.toFixed(0)} ms of CPU`);
+    });
+  }
 });
+
+/** CPU time this process spends on `run`, in ms: unlike wall time, other processes on a busy machine do not count. */
+function cpuMs(run: () => unknown): number {
+  const before = process.cpuUsage();
+  run();
+  const { user, system } = process.cpuUsage(before);
+  return (user + system) / 1000;
+}

@@ -55,10 +55,7 @@ function checkedPairs(input: string): string {
     const eq = pair.indexOf("=");
     let key = eq < 0 ? pair : pair.slice(0, eq);
     if (key.includes("%")) key = safeDecode(key);
-    const segments = key.match(/^[^[]*|\[[^\]]*\]/g) ?? [key];
-    if (segments.length - 1 > QUERY_LIMITS.depth) {
-      throw new HttpError(400, `Invalid query: "${segments[0]}" is nested more than ${QUERY_LIMITS.depth} levels deep`);
-    }
+    const segments = keySegments(key);
     let path = "";
     for (let i = 0; i < segments.length; i++) {
       const segment = segments[i];
@@ -91,14 +88,38 @@ function checkedPairs(input: string): string {
   };
   return pairs
     .filter((pair, index) => {
-      const last = lastValue.get(
-        keyOf(pair)
-          .match(/^[^[]*|\[[^\]]*\]/g)
-          ?.join("") ?? keyOf(pair),
-      );
+      const last = lastValue.get(keySegments(keyOf(pair)).join(""));
       return last === undefined || last === index;
     })
     .join("&");
+}
+
+/**
+ * A key's segments as qs-esm splits them, in one left-to-right pass: the name before the first
+ * bracket group, then each group `[...]` with no bracket inside (`a[b][c[]]` is "a", "[b]", "[]";
+ * `a[[[` has no group and is a plain name). qs-esm finds the groups with a regular expression
+ * that cannot backtrack; the check above must not backtrack either. More groups than the depth
+ * limit is a 400 (qs-esm would fold the rest into one key).
+ */
+export function keySegments(key: string): string[] {
+  const segments: string[] = [];
+  let open = -1;
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    if (code === 91 /* "[" */) open = i;
+    else if (code === 93 /* "]" */ && open !== -1) {
+      if (segments.length === 0) segments.push(key.slice(0, open));
+      else if (segments.length > QUERY_LIMITS.depth) {
+        throw new HttpError(
+          400,
+          `Invalid query: "${segments[0]}" is nested more than ${QUERY_LIMITS.depth} levels deep`,
+        );
+      }
+      segments.push(key.slice(open, i + 1));
+      open = -1;
+    }
+  }
+  return segments.length === 0 ? [key] : segments;
 }
 
 function article(shape: string): string {

@@ -56,6 +56,8 @@ const TAG_BYTES = 16;
 
 interface SessionState {
   session: Session;
+  /** The request brought a valid session cookie (what a forged cross-site request would ride on). */
+  fromCookie: boolean;
 }
 const sessions = new RequestState<SessionState>();
 
@@ -78,7 +80,7 @@ export function cookieSession(options: CookieSessionOptions = {}): Middleware {
     const decoded = incoming === undefined ? undefined : open(incoming, keys, aad);
     const session: Session = withClear(decoded ?? {});
     const before = JSON.stringify(session);
-    sessions.set(req, { session });
+    sessions.set(req, { session, fromCookie: decoded !== undefined });
 
     const res = await next(req);
 
@@ -105,6 +107,11 @@ export function getSession(req: Request): Session {
 /** The session of this request, or undefined when sessions are off. */
 export function findSession(req: Request): Session | undefined {
   return sessions.get(req)?.session;
+}
+
+/** Whether the request brought a valid session cookie; false when it brought none or sessions are off. */
+export function carriesSessionCookie(req: Request): boolean {
+  return sessions.get(req)?.fromCookie === true;
 }
 
 function resolveSecrets(options: CookieSessionOptions): string[] {

@@ -170,3 +170,71 @@ test("guards a Hono app", async () => {
     200,
   );
 });
+
+/** A page that gives the token, and an account that answers anything sent to it. */
+function accountStack(options: Parameters<typeof protection>[0] = {}): Handler {
+  return compose(
+    cookieSession({ secret: SECRET }),
+    protection(options),
+  )((req) => new Response(req.method === "GET" ? authenticityToken(req) : "changed"));
+}
+
+/** The session cookie and token of a fresh session, and a way to send to its account. */
+async function signedIn(
+  site = accountStack(),
+): Promise<{ cookie: string; token: string; send: (init: RequestInit) => Promise<Response> }> {
+  const page = await site(new Request("http://localhost/form"));
+  const token = await page.text();
+  const cookie = page.headers.get("set-cookie")!.split(";")[0];
+  const send = async (init: RequestInit) =>
+    site(new Request("http://localhost/account", { method: "POST", ...init, headers: { cookie, ...init.headers } }));
+  return { cookie, token, send };
+}
+
+test("with the session cookie, a request of no type or another type needs a token unless the browser says it is same-origin", async () => {
+  const { token, send } = await signedIn();
+  // What fetch(url, { method: "POST", mode: "no-cors", credentials: "include" }) sends from an old browser.
+  assert.equal((await send({})).status, 403);
+  assert.match(await (await send({})).text(), /session cookie but no authenticity token/);
+  assert.equal((await send({ method: "DELETE" })).status, 403);
+  assert.equal((await send({ body: "{}", headers: { "content-type": "application/json" } })).status, 403);
+  // Same-origin by the browser's word, or the token in the header: accepted.
+  assert.equal((await send({ headers: { origin: "http://localhost" } })).status, 200);
+  assert.equal((await send({ headers: { "sec-fetch-site": "same-origin" } })).status, 200);
+  assert.equal((await send({ headers: { "x-csrf-token": token } })).status, 200);
+  // Without the session cookie there is nothing to forge.
+  const anonymous = await accountStack()(new Request("http://localhost/account", { method: "POST" }));
+  assert.equal(anonymous.status, 200);
+});
+
+test("another origin is refused even with a valid token; allowedOrigins and an https page over a TLS proxy are not", async () => {
+  const { token, send } = await signedIn();
+  const form = (headers: Record<string, string>) =>
+    send({
+      body: `title=x&authenticity_token=${token}`,
+      headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    });
+  for (const origin of ["http://127.0.0.1:9999", "http://localhost:8080", "https://evil.example", "null"]) {
+    const res = await form({ origin });
+    assert.equal(res.status, 403, origin);
+    assert.match(await res.text(), /another origin/);
+  }
+  assert.equal((await form({ "sec-fetch-site": "same-site" })).status, 403);
+  assert.equal((await form({ "sec-fetch-site": "cross-site" })).status, 403);
+  assert.equal((await form({ origin: "http://localhost" })).status, 200);
+  assert.equal((await form({ origin: "https://localhost" })).status, 200, "TLS ended by a proxy in front");
+  assert.equal((await form({})).status, 200, "no Origin: the token decides");
+
+  const allowing = await signedIn(accountStack({ allowedOrigins: ["https://app.example"] }));
+  assert.equal((await allowing.send({ headers: { origin: "https://app.example" } })).status, 200);
+  assert.equal((await allowing.send({ headers: { origin: "https://other.example" } })).status, 403);
+
+  const tokensOnly = await signedIn(accountStack({ originCheck: false }));
+  const crossWithToken = (token: string) =>
+    tokensOnly.send({
+      body: `authenticity_token=${token}`,
+      headers: { origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" },
+    });
+  assert.equal((await crossWithToken(tokensOnly.token)).status, 200, "originCheck off: the token decides");
+  assert.equal((await crossWithToken("forged")).status, 403);
+});

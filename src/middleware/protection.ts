@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { Middleware } from "../http/types.js";
-import { findSession, getSession } from "./cookie-session.js";
+import { carriesSessionCookie, findSession, getSession } from "./cookie-session.js";
 import { editHeaders } from "./response-headers.js";
 
 export interface HstsOptions {
@@ -19,8 +19,15 @@ export interface ProtectionOptions {
   contentSecurityPolicy?: string;
   /** Strict-Transport-Security. Off by default: turn it on only for sites served over HTTPS. */
   hsts?: boolean | HstsOptions;
-  /** Check authenticity tokens on unsafe form submissions when sessions are on. Default true. */
+  /** Check authenticity tokens on unsafe requests when sessions are on (see protection()). Default true. */
   authenticityToken?: boolean;
+  /**
+   * While sessions are on, refuse an unsafe request that a browser says comes from another
+   * origin (its Origin header, else Sec-Fetch-Site), as Rack::Protection's HttpOrigin does. Default true.
+   */
+  originCheck?: boolean;
+  /** Origins besides this server's own that may send unsafe requests with the session, e.g. "https://app.example". */
+  allowedOrigins?: readonly string[];
 }
 
 /** The form field and the header an authenticity token may arrive in. */
@@ -30,41 +37,100 @@ export const AUTHENTICITY_TOKEN_HEADER = "X-CSRF-Token";
 const SESSION_KEY = "_csrf";
 const TOKEN_BYTES = 32;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
-// The content types a page on another site can POST without a CORS preflight: only
-// these can carry a cross-site forgery, so only these need a token.
+// The content types a form on another site can send: such a submission always needs a token.
+// (A body of no type, which a no-cors fetch sends, needs one too unless the browser vouches for
+// its origin; other types need a CORS preflight, which only the app's own CORS policy can pass.)
 const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\b/i;
 const READABLE_FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
 
 /**
  * Security headers on every response (never overriding one the handler set), and the
- * cross-site request forgery guard: while sessions are on, an unsafe form submission
- * (POST/PUT/PATCH/DELETE… with a form content type) must carry the token from
- * authenticityToken(req), as the `authenticity_token` field or the X-CSRF-Token header,
- * or it gets 403.
+ * cross-site request forgery guard while sessions are on (a session middleware in front of this
+ * one; `app.enable("sessions")` always puts it there). An unsafe request (POST, PUT, PATCH,
+ * DELETE…) gets 403 when:
+ * - its Origin, or without one its Sec-Fetch-Site, names another origin (`originCheck`);
+ * - it is a form submission (urlencoded, multipart, text/plain: what any page can send) without
+ *   the token from authenticityToken(req), as the `authenticity_token` field or the X-CSRF-Token
+ *   header;
+ * - it has no body type or another one, carries the session cookie, has no valid token, and
+ *   neither Origin nor Sec-Fetch-Site shows it comes from this origin: `fetch(url, { method:
+ *   "POST", mode: "no-cors", credentials: "include" })` from another page sends no type at all.
+ * This server's origin is the request URL's (from the Host header); a request that arrives as
+ * http also accepts Origin https://<the same host>, the page behind a proxy that ends TLS.
  */
 export function protection(options: ProtectionOptions = {}): Middleware {
   const securityHeaders = headerList(options);
-  const checkTokens = options.authenticityToken ?? true;
+  const guard: ForgeryGuard = {
+    checkTokens: options.authenticityToken ?? true,
+    checkOrigin: options.originCheck ?? true,
+    allowedOrigins: new Set(options.allowedOrigins ?? []),
+  };
 
   return (next) => async (req) => {
-    if (checkTokens && needsToken(req) && !(await hasValidToken(req))) {
-      return new Response(
-        "Forbidden: this form submission has a missing or wrong authenticity token. Put authenticityToken(req) in the form as authenticity_token.\n",
-        {
-          status: 403,
-          headers: {
-            "content-type": "text/plain;charset=utf-8",
-            "cache-control": "no-store",
-            ...Object.fromEntries(securityHeaders),
-          },
+    const refusal =
+      SAFE_METHODS.has(req.method) || findSession(req) === undefined ? undefined : await refuse(req, guard);
+    if (refusal !== undefined) {
+      return new Response(`Forbidden: ${refusal}\n`, {
+        status: 403,
+        headers: {
+          "content-type": "text/plain;charset=utf-8",
+          "cache-control": "no-store",
+          ...Object.fromEntries(securityHeaders),
         },
-      );
+      });
     }
     const res = await next(req);
     return editHeaders(res, (headers) => {
       for (const [name, value] of securityHeaders) if (!headers.has(name)) headers.set(name, value);
     });
   };
+}
+
+interface ForgeryGuard {
+  checkTokens: boolean;
+  checkOrigin: boolean;
+  allowedOrigins: ReadonlySet<string>;
+}
+
+/** Why an unsafe request with a session is refused, or undefined when it may pass. */
+async function refuse(req: Request, guard: ForgeryGuard): Promise<string | undefined> {
+  const origin = originOf(req, guard.allowedOrigins);
+  if (guard.checkOrigin && origin.verdict === "other") {
+    return `this request comes from another origin (${origin.named}), not from ${ownOrigin(req)}. A page of this site behind a proxy needs the Host header passed on, or its origin in protection({ allowedOrigins }).`;
+  }
+  if (!guard.checkTokens) return undefined;
+  if (FORM_TYPES.test(req.headers.get("content-type") ?? "")) {
+    if (await hasValidToken(req)) return undefined;
+    return "this form submission has a missing or wrong authenticity token. Put authenticityToken(req) in the form as authenticity_token.";
+  }
+  if (!carriesSessionCookie(req) || origin.verdict === "own" || (await hasValidToken(req))) return undefined;
+  return "this request carries the session cookie but no authenticity token, and no Origin or Sec-Fetch-Site header shows it comes from this site. Send authenticityToken(req) in the X-CSRF-Token header.";
+}
+
+/**
+ * What the browser says about where a request comes from: "own" (this origin or an allowed
+ * one), "other", or "unknown" (neither Origin nor Sec-Fetch-Site: an old browser or not a browser).
+ */
+function originOf(req: Request, allowed: ReadonlySet<string>): { verdict: "own" | "other" | "unknown"; named: string } {
+  const origin = req.headers.get("origin");
+  if (origin !== null) {
+    const own = origin === ownOrigin(req) || allowed.has(origin) || origin === tlsOrigin(req);
+    return { verdict: own ? "own" : "other", named: `Origin: ${origin}` };
+  }
+  const site = req.headers.get("sec-fetch-site");
+  if (site === "same-origin") return { verdict: "own", named: "Sec-Fetch-Site: same-origin" };
+  if (site === "same-site" || site === "cross-site") return { verdict: "other", named: `Sec-Fetch-Site: ${site}` };
+  return { verdict: "unknown", named: "no Origin" };
+}
+
+function ownOrigin(req: Request): string {
+  return new URL(req.url).origin;
+}
+
+/** For a request that arrived as http: the same host as an https origin (TLS ended by a proxy in front). */
+function tlsOrigin(req: Request): string | undefined {
+  const url = new URL(req.url);
+  return url.protocol === "http:" ? `https://${url.host}` : undefined;
 }
 
 /**
@@ -83,14 +149,6 @@ export function authenticityToken(req: Request): string {
   }
   const mask = randomBytes(TOKEN_BYTES);
   return Buffer.concat([mask, xor(mask, secret)]).toString("base64url");
-}
-
-function needsToken(req: Request): boolean {
-  return (
-    !SAFE_METHODS.has(req.method) &&
-    findSession(req) !== undefined &&
-    FORM_TYPES.test(req.headers.get("content-type") ?? "")
-  );
 }
 
 async function hasValidToken(req: Request): Promise<boolean> {

@@ -1,4 +1,4 @@
-// Turns a parsed Sinatra pattern into a regular expression over the canonical path
+// Turns a parsed Sinatra pattern into a regex tree (regex-tree.ts) over the canonical path
 // (see percent.ts), following Mustermann's rules:
 // - `:name` captures one or more characters other than "/", "?" and "#", greedily;
 // - splats capture anything, as little as possible;
@@ -6,7 +6,21 @@
 //   (`:name(.:format)?`) is "semi-greedy": it stops before the last place where the rest of
 //   the pattern could still match, so "/a.b.json" gives name "a.b" and format "json".
 import type { PatternNode } from "./parse.js";
-import { literalCharSource } from "./percent.js";
+import { literalChar } from "./percent.js";
+import {
+  ANY_CHAR,
+  alternatives,
+  canBeEmpty,
+  capture,
+  END,
+  noneOf,
+  notAhead,
+  optional,
+  type RegexTree,
+  repeat,
+  sequence,
+  text,
+} from "./regex-tree.js";
 
 /** What one capturing group of the compiled regex holds. */
 export interface CaptureSlot {
@@ -15,12 +29,13 @@ export interface CaptureSlot {
   readonly array: boolean;
 }
 
-export interface CompiledSource {
-  readonly source: string;
+export interface CompiledTree {
+  /** the whole pattern, up to the end of the path (matching starts at the path's start) */
+  readonly tree: RegexTree;
   readonly slots: readonly CaptureSlot[];
 }
 
-const SEGMENT_CHAR = "[^/?#]";
+const SEGMENT_CHAR = noneOf("/?#");
 
 /** A capture whose end is decided by a look-ahead at the parts following it. */
 interface LookAhead {
@@ -31,70 +46,75 @@ interface LookAhead {
 }
 
 interface Options {
-  /** regex the capture must not stand before, so later parts can still match */
-  readonly lookahead?: string;
+  /** what the capture must not stand before, so later parts can still match */
+  readonly lookahead?: RegexTree;
   readonly greedy: boolean;
   /** inside a look-ahead: nothing captures */
   readonly capturing: boolean;
 }
 
-export function compileNodes(nodes: readonly PatternNode[]): CompiledSource {
+export function compileNodes(nodes: readonly PatternNode[]): CompiledTree {
   const names: string[] = [];
-  const source = new Translator(names).sequence(nodes, { greedy: true, capturing: true });
+  const tree = sequence([new Translator(names).sequence(nodes, { greedy: true, capturing: true }), END]);
   const counts = new Map<string, number>();
   for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
   const slots = names.map((name) => ({ name, array: name === "splat" || counts.get(name)! > 1 }));
-  return { source, slots };
+  return { tree, slots };
 }
 
 class Translator {
   constructor(private readonly names: string[]) {}
 
-  sequence(nodes: readonly PatternNode[], options: Options): string {
-    let source = "";
-    for (const unit of withLookAheads(nodes)) {
-      source += unit.kind === "lookahead" ? this.lookAhead(unit, options) : this.node(unit, options);
-    }
-    return source;
+  sequence(nodes: readonly PatternNode[], options: Options): RegexTree {
+    return sequence(
+      withLookAheads(nodes).map((unit) =>
+        unit.kind === "lookahead" ? this.lookAhead(unit, options) : this.node(unit, options),
+      ),
+    );
   }
 
-  private node(node: PatternNode, options: Options): string {
+  private node(node: PatternNode, options: Options): RegexTree {
     switch (node.kind) {
       case "separator":
-        return "\\/";
+        return text("/");
       case "char":
-        return literalCharSource(node.char);
+        return literalChar(node.char);
       case "capture": {
-        const char = options.lookahead === undefined ? SEGMENT_CHAR : `(?:(?!${options.lookahead})${SEGMENT_CHAR})`;
-        return this.capture(`${char}+${options.greedy ? "" : "?"}`, node.name, options);
+        const char =
+          options.lookahead === undefined ? SEGMENT_CHAR : sequence([notAhead(options.lookahead), SEGMENT_CHAR]);
+        return this.capture(repeat(char, 1, options.greedy), node.name, options);
       }
       case "splat":
-        return this.capture("[\\s\\S]*?", node.name ?? "splat", options);
+        return this.capture(repeat(ANY_CHAR, 0, false), node.name ?? "splat", options);
       case "group":
         return this.sequence(node.items, options);
       case "union":
-        return `(?:${node.alternatives.map((alternative) => `(?:${this.sequence(alternative, options)})`).join("|")})`;
-      case "optional":
-        return `(?:${this.node(node.node, options)})?`;
+        return alternatives(node.alternatives.map((alternative) => this.sequence(alternative, options)));
+      case "optional": {
+        // `*?` or `(:a?)?`: optional already. A regex engine skips an optional part that matched
+        // nothing (its captures left unset); here it simply matches nothing, as `*` alone does.
+        const inner = this.node(node.node, options);
+        return canBeEmpty(inner) ? inner : optional(inner);
+      }
     }
   }
 
-  private capture(inner: string, name: string, options: Options): string {
+  private capture(inner: RegexTree, name: string, options: Options): RegexTree {
     if (!options.capturing) return inner;
     this.names.push(name);
-    return `(${inner})`;
+    return capture(inner);
   }
 
-  private lookAhead(unit: LookAhead, options: Options): string {
+  private lookAhead(unit: LookAhead, options: Options): RegexTree {
     // The look-ahead is the tail with every optional part required and every capture lazy,
     // each capture in turn kept from running into what precedes it in the look-ahead.
-    let ahead = "";
+    const ahead: RegexTree[] = [];
     for (const leaf of unit.tail.flatMap(leaves)) {
-      ahead += this.node(leaf, { lookahead: ahead, greedy: false, capturing: false });
+      ahead.push(this.node(leaf, { lookahead: sequence([...ahead]), greedy: false, capturing: false }));
     }
-    ahead += unit.atEnd ? "$" : "\\/";
-    const head = this.node(unit.head, { ...options, lookahead: ahead });
-    return head + unit.tail.map((node) => this.node(node, options)).join("");
+    ahead.push(unit.atEnd ? END : text("/"));
+    const head = this.node(unit.head, { ...options, lookahead: sequence(ahead) });
+    return sequence([head, ...unit.tail.map((node) => this.node(node, options))]);
   }
 }
 

@@ -9,14 +9,25 @@
 // a name used twice gives an array (Mustermann rejects that pattern; Sinatra 1 collected
 // arrays, and we keep the pattern usable), an optional capture that took no part is absent.
 // RegExp routes must match the whole path; their groups land in `params.captures` in order
-// (a group that took no part is ""), named groups also as `params.<name>`.
+// (a group that took no part is ""), named groups also as `params.<name>`. A RegExp sees the same
+// canonical path as a string pattern (percent.ts): escapes decoded except %2F, %25, %3F and %23,
+// so `/%61dmin` is `/admin` to both, and a guard written either way sees what the routes see.
+//
+// Time: matching a string pattern is linear in the path's length, whatever the pattern. Patterns
+// V8's backtracking engine runs in linear time (at most one capture or splat per segment, at
+// most one splat and nothing dynamic after it, no groups, optionals or alternatives: the
+// common `/users/:id/posts/*`) run on it; every other pattern runs on linear-match.ts, which
+// cannot backtrack. A RegExp route runs as written on V8's engine: keeping it linear is its
+// author's part.
 //
 // Malformed escapes: `match` never throws for a path that does not match. When a path
 // matches but a captured value holds an escape that is not valid UTF-8 (`/%zz`, `/%C3`),
 // `match` throws MalformedPathError, a URIError with `status` 400 — answer it with a 400.
 import { compileNodes, type CaptureSlot } from "./compile.js";
+import { LinearMatcher } from "./linear-match.js";
 import { parsePattern, type PatternNode } from "./parse.js";
 import { canonicalPath, decodeCapture, isPlainChar } from "./percent.js";
+import { toRegExpSource } from "./regex-tree.js";
 
 export { PatternError } from "./parse.js";
 export { MalformedPathError } from "./percent.js";
@@ -54,18 +65,16 @@ export function compileMatcher(pattern: string | RegExp, options: PatternOptions
 
 /**
  * A pattern that can match a path already prepared once per request (see Router):
- * `canonical` is canonicalPath(path), and both forms lose their trailing slash when
- * strictPaths is off.
+ * `canonical` is canonicalPath(path), without its trailing slash when strictPaths is off.
  */
 export interface PreparedMatcher extends CompiledPattern {
   readonly strictPaths: boolean;
-  matchPrepared(canonical: string, raw: string): RouteParams | null;
+  matchPrepared(canonical: string): RouteParams | null;
 }
 
-/** The two forms of a path every pattern of one router matches against. */
-export function preparePath(path: string, strictPaths: boolean): { canonical: string; raw: string } {
-  const raw = strictPaths ? path : withoutTrailingSlash(path);
-  return { canonical: canonicalPath(raw), raw };
+/** The form of a path every pattern of one router matches against. */
+export function preparePath(path: string, strictPaths: boolean): string {
+  return canonicalPath(strictPaths ? path : withoutTrailingSlash(path));
 }
 
 function withoutTrailingSlash(path: string): string {
@@ -76,7 +85,7 @@ class SinatraPattern implements PreparedMatcher {
   readonly names: readonly string[];
   readonly literal: string | undefined;
   readonly prefixSegments: readonly string[];
-  private readonly regex: RegExp | undefined;
+  private readonly regex: { exec(path: string): ArrayLike<string | undefined> | null } | undefined;
   private readonly slots: readonly CaptureSlot[];
   private readonly hasSplat: boolean;
 
@@ -88,19 +97,20 @@ class SinatraPattern implements PreparedMatcher {
     if (!strictPaths && nodes.length > 1 && nodes[nodes.length - 1].kind === "separator") nodes = nodes.slice(0, -1);
     this.literal = literalOf(nodes);
     this.prefixSegments = prefixSegmentsOf(nodes);
-    const { source: regexSource, slots } = compileNodes(nodes);
+    const { tree, slots } = compileNodes(nodes);
     this.slots = slots;
     this.names = [...new Set(slots.map((slot) => slot.name))];
     this.hasSplat = this.names.includes("splat");
-    this.regex = this.literal === undefined ? new RegExp(`^${regexSource}$`) : undefined;
+    if (this.literal !== undefined) this.regex = undefined;
+    else if (backtracksLinearly(nodes)) this.regex = new RegExp(`^${toRegExpSource(tree)}`);
+    else this.regex = new LinearMatcher(tree);
   }
 
   match(path: string): RouteParams | null {
-    const { canonical, raw } = preparePath(path, this.strictPaths);
-    return this.matchPrepared(canonical, raw);
+    return this.matchPrepared(preparePath(path, this.strictPaths));
   }
 
-  matchPrepared(canonical: string, _raw?: string): RouteParams | null {
+  matchPrepared(canonical: string): RouteParams | null {
     if (this.regex === undefined) return canonical === this.literal ? {} : null;
     const found = this.regex.exec(canonical);
     if (found === null) return null;
@@ -135,13 +145,12 @@ class RegExpPattern implements PreparedMatcher {
   }
 
   match(path: string): RouteParams | null {
-    const { canonical, raw } = preparePath(path, this.strictPaths);
-    return this.matchPrepared(canonical, raw);
+    return this.matchPrepared(preparePath(path, this.strictPaths));
   }
 
-  /** A RegExp sees the raw path: its author decides how escapes are treated. */
-  matchPrepared(_canonical: string, raw: string): RouteParams | null {
-    const found = this.regex.exec(raw);
+  /** A RegExp sees the canonical path, as string patterns do. */
+  matchPrepared(canonical: string): RouteParams | null {
+    const found = this.regex.exec(canonical);
     if (found === null) return null;
     const captures: string[] = [];
     for (let i = 1; i < found.length; i++) captures.push(found[i] === undefined ? "" : decodeCapture(found[i]));
@@ -154,6 +163,28 @@ class RegExpPattern implements PreparedMatcher {
     }
     return params;
   }
+}
+
+/**
+ * Whether V8's backtracking engine matches this pattern in linear time: only "/", characters,
+ * captures and splats; at most one capture or splat per segment, so a capture can end at one
+ * place only (the segment's end, less a literal suffix); at most one splat, and nothing dynamic
+ * after it, so the splat's lazy scan tries each end once against literal text.
+ */
+function backtracksLinearly(nodes: readonly PatternNode[]): boolean {
+  let dynamicInSegment = false;
+  let afterSplat = false;
+  for (const node of nodes) {
+    if (node.kind === "separator") {
+      dynamicInSegment = false;
+      continue;
+    }
+    if (node.kind === "char") continue;
+    if ((node.kind !== "capture" && node.kind !== "splat") || dynamicInSegment || afterSplat) return false;
+    dynamicInSegment = true;
+    afterSplat = node.kind === "splat";
+  }
+  return true;
 }
 
 /** The path itself when the pattern is nothing but "/" and plain characters. */

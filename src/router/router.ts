@@ -65,10 +65,10 @@ export class Router<T> {
   match(method: string, path: string): IterableIterator<RouteMatch<T>> {
     const tables = this.tables ?? this.buildTables();
     const table = tables.get(method) ?? tables.get(method.toUpperCase());
-    if (table === undefined) return new RouteMatches<T>(NO_ROUTES, path, path);
-    const { canonical, raw } = preparePath(path, this.strictPaths);
+    if (table === undefined) return new RouteMatches<T>(NO_ROUTES, path);
+    const canonical = preparePath(path, this.strictPaths);
     const candidates = table.byLiteral.get(canonical) ?? deepestNode(table.root, canonical).candidates;
-    return new RouteMatches(candidates, canonical, raw);
+    return new RouteMatches(candidates, canonical);
   }
 
   routes(): ReadonlyArray<RouteDefinition<T>> {
@@ -152,14 +152,13 @@ class RouteMatches<T> implements IterableIterator<RouteMatch<T>> {
   constructor(
     private readonly candidates: readonly Route<T>[],
     private readonly canonical: string,
-    private readonly raw: string,
   ) {}
 
   next(): IteratorResult<RouteMatch<T>, undefined> {
     const candidates = this.candidates;
     while (this.next_ < candidates.length) {
       const route = candidates[this.next_++];
-      const params = route.matcher.matchPrepared(this.canonical, this.raw);
+      const params = route.matcher.matchPrepared(this.canonical);
       if (params !== null) return { done: false, value: { value: route.value, params } };
     }
     return { done: true, value: undefined };

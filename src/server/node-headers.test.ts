@@ -53,3 +53,13 @@ test("everything else (iteration, set, an invalid name) behaves as a real Header
   const plain = new Headers({ a: "1" });
   assert.equal(realHeaders(plain), plain);
 });
+
+test("two Cookie lines join with '; ' as Headers joins them, so both lines' cookies are read", () => {
+  const raw = ["Host", "example.com", "Cookie", "theme=dark", "cookie", "frank.session=SECRET; lang=en"];
+  const headers = createHeaders(incoming(raw));
+  assert.equal(headers.get("cookie"), "theme=dark; frank.session=SECRET; lang=en");
+  const real = new Headers();
+  for (let i = 0; i < raw.length; i += 2) real.append(raw[i], raw[i + 1]);
+  assert.equal(headers.get("cookie"), real.get("cookie"));
+  assert.equal(realHeaders(headers).get("cookie"), real.get("cookie"));
+});

@@ -35,14 +35,19 @@ function realOf(lazy: LazyHeaders): Headers {
   return real;
 }
 
-/** The values of one header in Node's raw list, joined with ", " as `Headers.get` joins them, or null. */
+/**
+ * The values of one header in Node's raw list, joined as `Headers.get` joins them, or null:
+ * with ", ", except Cookie lines, joined with "; " (a comma would glue the second line's first
+ * cookie onto the first line's last value).
+ */
 export function rawHeaderValue(raw: readonly string[], name: string): string | null {
   const key = name.toLowerCase();
+  const separator = key === "cookie" ? "; " : ", ";
   let value: string | null = null;
   for (let i = 0; i < raw.length; i += 2) {
     const candidate = raw[i];
     if (candidate.length === key.length && candidate.toLowerCase() === key)
-      value = value === null ? raw[i + 1] : `${value}, ${raw[i + 1]}`;
+      value = value === null ? raw[i + 1] : value + separator + raw[i + 1];
   }
   return value;
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CLIENT_ADDRESS } from "../http/client-address.js";
+import { ClientClosedRequest } from "../http/client-closed.js";
 import { HTTP_VERSION } from "../http/connection-info.js";
 import { lazyPrototype } from "../http/lazy-prototype.js";
 import { REPORTS_RESPONSE_SENT } from "../http/response-sent.js";
@@ -105,7 +106,7 @@ function bodyStream(incoming: IncomingMessage): ReadableStream<Uint8Array> {
         incoming.once("close", () => {
           if (settled || incoming.complete) return;
           settled = true;
-          controller.error(new Error("the client closed the connection before the request body was complete"));
+          controller.error(new ClientClosedRequest());
         });
         stop = () => {
           settled = true;
@@ -159,10 +160,10 @@ function readWholeBody(lazy: LazyRequest): Promise<Buffer> {
     const chunks: Buffer[] = [];
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
     incoming.once("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    incoming.once("error", reject);
+    // A client that goes away mid-body: Node reports "aborted" (ECONNRESET), then the close.
+    incoming.once("error", (error) => reject(incoming.complete ? error : new ClientClosedRequest({ cause: error })));
     incoming.once("close", () => {
-      if (!incoming.complete)
-        reject(new Error("the client closed the connection before the request body was complete"));
+      if (!incoming.complete) reject(new ClientClosedRequest());
     });
   });
 }

@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import { toHandler, type Handler, type Middleware, type Servable } from "../http/types.js";
 import { bannerLines, listeningUrls, warningLines } from "./banner.js";
 import { resolveServerConfig, type ServerConfig } from "./config.js";
+import { ConfigError } from "./config-error.js";
 import { withHealthChecks } from "./health.js";
 import { limitsOf, type LifecycleConfig } from "./lifecycle-config.js";
 import { explainClientErrors, limitRequestBody, serverOptions } from "./limits.js";
@@ -75,6 +76,22 @@ function settingsOf(app: Servable): Record<string, unknown> | undefined {
   return settings !== null && typeof settings === "object" ? (settings as Record<string, unknown>) : undefined;
 }
 
+/**
+ * Builds an app that can be built ahead (a frank App's `compile()`, duck-typed) before anything
+ * listens: a configuration error (production without SESSION_SECRET, a middleware that throws)
+ * stops the start with one line, instead of a server that is ready and answers 500 to everyone.
+ */
+function compileApp(app: Servable): void {
+  const compile = (app as { compile?: unknown }).compile;
+  if (typeof app === "function" || typeof compile !== "function") return;
+  try {
+    compile.call(app);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`the app cannot start: ${message.split("\n")[0]}`);
+  }
+}
+
 /** A frank App's onStart/onStop hooks (Sinatra's lifecycle events), found by their symbols; nothing for other apps. */
 function hooksOf(app: Servable): { start(): Promise<unknown>; stop(): Promise<unknown> } {
   const hooks = app as Partial<LifecycleHooks>;
@@ -131,9 +148,10 @@ function servedHandler(
 /**
  * Starts any handler, a frank App, or any `{ fetch }` object (Sinatra's `run!`): resolves
  * environment, host, port, workers and the lifecycle settings exactly as `frank serve` does,
- * exports APP_ENV, listens, runs the app's onStart hooks, prints the banner and warnings, and
+ * exports APP_ENV, compiles the app (`compile()`, when it has one), listens, runs the app's
+ * onStart hooks, prints the banner and warnings, and
  * on SIGINT/SIGTERM runs the shutdown sequence (docs/architecture.md, "Lifecycle in production") and exits.
- * Throws ConfigError with a one-line explanation when it cannot listen.
+ * Throws ConfigError with a one-line explanation when the app cannot compile or it cannot listen.
  */
 export async function serve(app: Servable, options: ServeOptions = {}): Promise<RunningServer> {
   const config = resolveServerConfig({
@@ -155,6 +173,7 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
   process.env.APP_ENV = config.environment.value;
   // Tells the app how it is bound (host authorization applies only to loopback in development).
   process.env[LISTEN_HINT_VARIABLE] = config.host.kind;
+  compileApp(app);
   const log = options.log ?? ((line: string) => console.log(line));
   const quiet = options.quiet ?? config.environment.value === "test";
   const worker = isWorkerProcess();

@@ -1,10 +1,13 @@
 // Test timeout: 90 s: Chromium starts and fills in the forms of a launched server.
 // The todo example as a person uses it: the `frank` command serves it on a real socket, and
-// headless Chromium fills in its forms — sessions, flash messages, the layout, method override.
+// headless Chromium fills in its forms — sessions, flash messages, the layout, method override —
+// and a page of another origin tries to post one with the visitor's session cookie.
 import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { App } from "../../src/app/app.js";
+import { serve } from "../../src/server/serve.js";
 import { chromiumUnavailableReason, launchChromium } from "../support/chromium.js";
 import { frank, stop } from "../support/launcher.js";
 import { skipUnlessAvailable } from "../support/prerequisites.js";
@@ -12,6 +15,20 @@ import { skipUnlessAvailable } from "../support/prerequisites.js";
 const skip = skipUnlessAvailable(chromiumUnavailableReason());
 const SCREENSHOT_DIR = fileURLToPath(new URL("../../test-output/", import.meta.url));
 const SESSION_SECRET = "an-example-session-secret-of-32-chars-or-more";
+
+/** A page on another port of 127.0.0.1 (another origin, the same site: the Lax session cookie goes along) that posts a todo. */
+function forger(todoUrl: string): App {
+  const app = new App();
+  app.set({ environment: "test", publicFolder: false });
+  const action = new URL("/todos", todoUrl).href;
+  app.get(
+    "/",
+    () => `<!doctype html><title>win a prize</title>
+      <form id="forged" method="post" action="${action}"><input name="title" value="forged"></form>
+      <script>document.getElementById("forged").submit();</script>`,
+  );
+  return app;
+}
 
 test("the todo app: add, validate, toggle and delete through its forms in Chromium", { skip }, async (t) => {
   const running = frank(["examples/todo/app.ts", "-E", "production", "-o", "127.0.0.1", "-p", "0"], {
@@ -55,6 +72,22 @@ test("the todo app: add, validate, toggle and delete through its forms in Chromi
   await page.waitForSelector(".notice");
   assert.equal(await page.textContent(".notice"), "Deleted “Buy milk”.");
   assert.equal(await page.locator(".todos li").count(), 1);
+
+  // A page of another origin posts the form with this visitor's session cookie: protection()
+  // refuses it, and the list is as it was.
+  const forgery = await serve(forger(url), {
+    host: "127.0.0.1",
+    port: 0,
+    env: "test",
+    quiet: true,
+    handleSignals: false,
+  });
+  t.after(() => forgery.close());
+  const forged = page.waitForResponse((res) => res.url().endsWith("/todos"));
+  await page.goto(forgery.localUrl);
+  assert.equal((await forged).status(), 403);
+  await page.goto(url);
+  assert.deepEqual(await page.locator(".todos .title").allTextContents(), ["Write <script>alert(1)</script>"]);
 
   // Another visitor (another session) has their own list.
   const stranger = await browser.newPage();

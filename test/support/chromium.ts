@@ -1,6 +1,6 @@
 // Real headless Chromium (the Debian package), driven by playwright-core.
 import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type LaunchOptions } from "playwright-core";
 
 export const CHROMIUM_BINARY = "/usr/bin/chromium";
 
@@ -9,8 +9,10 @@ export function chromiumUnavailableReason(): string | undefined {
   return existsSync(CHROMIUM_BINARY) ? undefined : `${CHROMIUM_BINARY} is missing (Debian package chromium)`;
 }
 
-export function launchChromium(): Promise<Browser> {
+/** `options` adds to the defaults (a proxy, for instance). */
+export function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
   return chromium.launch({
+    ...options,
     executablePath: CHROMIUM_BINARY,
     headless: true,
     args: [
