@@ -25,11 +25,20 @@ export interface Conditions {
   validate?: RouteSchemas;
   /** Not a condition: fields merged into this route's operation in `app.openapi()` (openapi.ts). */
   openapi?: OpenApiOperation;
+  /** Not a condition: the largest request body this route takes (bytes or "2gb"), over the server's maxBodySize. */
+  maxBodySize?: number | string;
   [custom: string]: unknown;
 }
 
-/** Keys of the middle argument that describe a route instead of choosing it. */
-export const ROUTE_OPTIONS: ReadonlySet<string> = new Set(["validate", "openapi"]);
+/** Keys of the middle argument that describe a route instead of choosing it (the last three: `app.ws` routes). */
+export const ROUTE_OPTIONS: ReadonlySet<string> = new Set([
+  "validate",
+  "openapi",
+  "maxBodySize",
+  "maxMessageSize",
+  "pingInterval",
+  "protocols",
+]);
 
 export const builtInConditions: Record<string, ConditionFactory> = {
   host:

@@ -38,6 +38,8 @@ export interface RouteEntry {
   validation: Validation | undefined;
   /** The HEAD twin a `get` adds; not listed in the route table. */
   implicit: boolean;
+  /** The route's `maxBodySize` option: the server lets bodies this large through to it. */
+  maxBodyBytes: number | undefined;
 }
 
 export interface Filter {

@@ -125,6 +125,18 @@ export class Dispatch {
     this.handler = middleware.length > 0 ? guard(compose(...middleware)(dispatch)) : dispatch;
   }
 
+  /** The largest `maxBodySize` of the routes that match `req` by method and path; undefined when none has one. */
+  maxBodySizeFor(req: Request): number | undefined {
+    if (!this.#def.routes.some((route) => route.maxBodyBytes !== undefined)) return undefined;
+    let largest: number | undefined;
+    const matches = this.#router.match(req.method, splitRequestUrl(req.url).path);
+    for (let next = matches.next(); !next.done; next = matches.next()) {
+      const limit = next.value.value.maxBodyBytes;
+      if (limit !== undefined && (largest === undefined || limit > largest)) largest = limit;
+    }
+    return largest;
+  }
+
   #dispatch(req: Request): MaybePromise<Response> {
     const { path, search } = splitRequestUrl(req.url);
     const c = new this.#ContextClass(req, this.#host, search, EMPTY_PARAMS);
@@ -133,14 +145,20 @@ export class Dispatch {
       const response = this.#run(c, path);
       if (response instanceof Promise) {
         return response.then(
-          (answer) => (head ? withoutBody(answer) : answer),
-          (error) => this.#internalError(req, error),
+          (answer) => this.#answered(c, head, answer),
+          (error) => this.#answered(c, head, this.#internalError(req, error)),
         );
       }
-      return head ? withoutBody(response) : response;
+      return this.#answered(c, head, response);
     } catch (error) {
-      return this.#internalError(req, error);
+      return this.#answered(c, head, this.#internalError(req, error));
     }
+  }
+
+  /** The response is made: uploaded files go (a handler that keeps one moves it first). */
+  #answered(c: Context<any>, head: boolean, response: Response): Response {
+    if (c.holdsFiles) void c.releaseFiles();
+    return head ? withoutBody(response) : response;
   }
 
   /** Only a bug in frank itself gets here; still answer instead of hanging the request. */

@@ -4,7 +4,7 @@ import { bannerLines, listeningUrls, warningLines } from "./banner.js";
 import { resolveServerConfig, type ServerConfig } from "./config.js";
 import { withHealthChecks } from "./health.js";
 import { limitsOf, type LifecycleConfig } from "./lifecycle-config.js";
-import { explainClientErrors, limitRequestBody, serverOptions } from "./limits.js";
+import { explainClientErrors, limitRequestBody, type RouteBodyLimit, serverOptions } from "./limits.js";
 import { LISTEN_HINT_VARIABLE } from "../http/listen-hint.js";
 import { listenAll, type BoundAddress } from "./listen.js";
 import { clusterRender, gatherMetricsForWorkers } from "./cluster-metrics.js";
@@ -14,6 +14,9 @@ import { toNodeListener, type NodeListenerOptions } from "./node-adapter.js";
 import { observeRequests } from "./request-observer.js";
 import { GracefulShutdown } from "./shutdown.js";
 import { exitOnSignals } from "./signals.js";
+import { answerUpgrades } from "./upgrades.js";
+import { requireWs } from "./websocket.js";
+import { ConfigError } from "./config-error.js";
 import { isWorkerProcess, onShutdownFromPrimary, reportToPrimary, startWorkers } from "./workers.js";
 
 /** The access log and error log in one format; server/ cannot import middleware/, so the launcher passes frank's. */
@@ -83,6 +86,25 @@ function hooksOf(app: Servable): { start(): Promise<unknown>; stop(): Promise<un
   };
 }
 
+/** A frank App's per-route body limits (its `maxBodySize` route option), duck-typed. */
+function routeBodyLimitOf(app: Servable): RouteBodyLimit | undefined {
+  const limits = app as { maxBodySizeFor?: RouteBodyLimit };
+  return typeof limits.maxBodySizeFor === "function" ? (req) => limits.maxBodySizeFor!(req) : undefined;
+}
+
+/**
+ * An app that says it has WebSocket routes (a frank App's `usesWebSockets`) gets the `ws`
+ * package loaded before frank listens, so a missing package or a wrong WebSocket setting stops
+ * the start with one line instead of failing the first upgrade.
+ */
+function prepareWebSockets(app: Servable): void {
+  try {
+    if ((app as { usesWebSockets?: boolean }).usesWebSockets === true) requireWs();
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
 function localUrlFor(bound: BoundAddress): string {
   const address =
     bound.address === "::"
@@ -108,7 +130,7 @@ function servedHandler(
   metrics: ServerMetrics | undefined,
   render: (() => Promise<string>) | undefined,
 ): Handler {
-  const limited = limitRequestBody(toHandler(app), lifecycle.maxBodyBytes.value);
+  const limited = limitRequestBody(toHandler(app), lifecycle.maxBodyBytes.value, routeBodyLimitOf(app));
   const metricsPath = lifecycle.metricsPath.value;
   const serverPaths = (handler: Handler) => {
     const withMetrics =
@@ -183,6 +205,7 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
           ? "dev"
           : "json";
     const logging = options.logging?.(logFormat);
+    prepareWebSockets(app);
     const metrics = lifecycle.metricsPath.value === false ? undefined : new ServerMetrics(() => shutdown.phase);
     shutdown.on("phase", (phase) => {
       if (phase === "stopped") metrics?.process.stop();
@@ -192,6 +215,8 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
     const listener = toNodeListener(servedHandler(app, lifecycle, shutdown, logging, metrics, render), {
       ...options,
       onError: options.onError ?? logging?.logError,
+      drainSignal: shutdown.drainSignal,
+      trackUpgrade: (socket, goAway) => shutdown.trackUpgrade(socket, goAway),
     });
     const limits = limitsOf(lifecycle);
     try {
@@ -199,6 +224,7 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
         () => {
           const server = createServer(serverOptions(limits), listener);
           explainClientErrors(server, limits);
+          answerUpgrades(server, listener);
           shutdown.track(server);
           return server;
         },
