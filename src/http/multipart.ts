@@ -38,6 +38,12 @@ function boundaryOf(contentType: string): string {
   return boundary;
 }
 
+/** RFC 7578 §4.2: every part names its field; the name must fit the limit. */
+function checkPartName(name: string | undefined, limits: ResolvedFormLimits): void {
+  if (name === undefined) throw new HttpError(400, "Malformed multipart body: a part has no name");
+  checkFieldName(name, limits);
+}
+
 /** Waits until the parser wants more, or has stopped. */
 function writable(parser: NodeJS.WritableStream & { destroyed: boolean }): Promise<void> {
   return new Promise((resolve) => {
@@ -65,9 +71,9 @@ export function parseMultipart(
   signal?: AbortSignal,
 ): Promise<void> {
   const contentType = req.headers.get("content-type") ?? "";
-  boundaryOf(contentType);
   let parser: ReturnType<typeof BusboyModule>;
   try {
+    boundaryOf(contentType);
     parser = busboy()({
       headers: { "content-type": contentType },
       // Browsers send UTF-8 names and file names unencoded; busboy's default would read them as Latin-1.
@@ -81,7 +87,11 @@ export function parseMultipart(
       },
     });
   } catch (error) {
-    throw new HttpError(400, `Malformed multipart body: ${(error as Error).message}`, { cause: error });
+    return Promise.reject(
+      error instanceof HttpError
+        ? error
+        : new HttpError(400, `Malformed multipart body: ${(error as Error).message}`, { cause: error }),
+    );
   }
   const body = req.body;
   const reader = body?.getReader();
@@ -103,7 +113,7 @@ export function parseMultipart(
     parser.on("field", (name, value, info) => {
       if (failure !== undefined) return;
       try {
-        checkFieldName(name, limits);
+        checkPartName(name, limits);
         if (info.valueTruncated) {
           throw formLimitExceeded(`field "${name}" is too long`, "maxFieldSize", limits.maxFieldSize);
         }
@@ -114,12 +124,14 @@ export function parseMultipart(
     });
 
     parser.on("file", (name, stream, info) => {
+      // Destroying the parser destroys its open file stream with an error: it must never go unheard.
+      stream.on("error", () => {});
       if (failure !== undefined) {
         stream.resume();
         return;
       }
       try {
-        checkFieldName(name, limits);
+        checkPartName(name, limits);
       } catch (error) {
         stream.resume();
         fail(error);
