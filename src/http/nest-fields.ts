@@ -17,11 +17,13 @@ type Container = Record<string, unknown> | unknown[];
  * `user[address][city]` → ["user", "address", "city"]; `tags[]` → ["tags", ""]. A name whose
  * brackets do not pair up (`a[b`, `a[b]c`, `[a]`) is one plain name. One pass over the name.
  */
-export function keySegments(key: string): string[] {
+export function keySegments(key: string, maxSegments = Number.POSITIVE_INFINITY): string[] {
   let open = key.indexOf("[");
   if (open <= 0) return [key];
   const segments = [key.slice(0, open)];
   while (open < key.length) {
+    // Deeper than anyone may nest: the caller refuses it, so the rest need not be split.
+    if (segments.length > maxSegments) return segments;
     if (key.charCodeAt(open) !== 91 /* [ */) return [key];
     const close = key.indexOf("]", open + 1);
     if (close < 0) return [key];
@@ -97,7 +99,7 @@ export function nestFields<Leaf = never>(entries: Iterable<readonly [string, str
   const root: Record<string, unknown> = Object.create(null);
   let sparse = false;
   for (const [key, value] of entries) {
-    const segments = keySegments(key);
+    const segments = keySegments(key, NESTING_LIMITS.depth + 1);
     if (segments.length - 1 > NESTING_LIMITS.depth) {
       throw new HttpError(
         400,
