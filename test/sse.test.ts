@@ -63,7 +63,7 @@ function open(url: string, headers: Record<string, string> = {}) {
 }
 
 test("each event leaves at once, with the headers that keep proxies from buffering or caching it", async (t) => {
-  const app = new App();
+  const app = new App().set("environment", "test");
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   app.get("/events", (c) =>
@@ -91,7 +91,7 @@ test("each event leaves at once, with the headers that keep proxies from bufferi
 });
 
 test("a quiet stream gets heartbeat comments; Last-Event-ID comes back on reconnect; leaving is noticed", async (t) => {
-  const app = new App();
+  const app = new App().set("environment", "test");
   const left: string[] = [];
   app.get("/events", (c) =>
     c.sse(
@@ -115,7 +115,7 @@ test("a quiet stream gets heartbeat comments; Last-Event-ID comes back on reconn
 });
 
 test("the drain ends a stream cleanly, after readiness went off, so the browser reconnects elsewhere", async (t) => {
-  const app = new App();
+  const app = new App().set("environment", "test");
   let producerSawClose = false;
   app.get("/events", (c) =>
     c.sse(async (events) => {

@@ -53,7 +53,7 @@ function client(url: string, options: WebSocket.ClientOptions = {}, protocols: s
 }
 
 test("echo with typed params, the app's headers on the 101, a chosen subprotocol", async (t) => {
-  const app = new App();
+  const app = new App().set("environment", "test");
   app.before((c) => {
     c.cookies.set("seen", "yes");
   });
@@ -88,7 +88,7 @@ test("echo with typed params, the app's headers on the 101, a chosen subprotocol
 });
 
 test("a before filter's halt refuses the upgrade with its status; conditions and other methods pass the route by", async (t) => {
-  const app = new App();
+  const app = new App().set("environment", "test");
   app.before("/private/*", (c) => {
     if (c.req.headers.get("authorization") !== "Bearer ok") c.halt(401, "no entry");
   });
@@ -115,7 +115,7 @@ test("a before filter's halt refuses the upgrade with its status; conditions and
 });
 
 test("a message over the route's limit closes the socket with 1009; one at the limit passes", async (t) => {
-  const app = new App();
+  const app = new App().set("environment", "test");
   app.set("wsMaxMessageSize", "1kb");
   app.ws("/default", { message: (ws, data) => ws.send(`got ${data.length}`) });
   app.ws("/small", { maxMessageSize: 16 }, { message: (ws, data) => ws.send(`got ${data.length}`) });
@@ -133,7 +133,7 @@ test("a message over the route's limit closes the socket with 1009; one at the l
 });
 
 test("ping/pong: a peer that answers stays; a silent one is dropped", async (t) => {
-  const app = new App();
+  const app = new App().set("environment", "test");
   const closes: number[] = [];
   app.ws("/live", { pingInterval: 0.1 }, { close: (_ws, code) => closes.push(code) });
   const server = await start(t, app);
@@ -164,7 +164,7 @@ test("ping/pong: a peer that answers stays; a silent one is dropped", async (t) 
 });
 
 test("hooks run in order: an async message hook finishes before the next message is handled", async (t) => {
-  const app = new App();
+  const app = new App().set("environment", "test");
   app.ws("/slow", {
     async message(ws, data) {
       await new Promise((resolve) => setTimeout(resolve, Number(data) % 7));
@@ -193,7 +193,7 @@ test("hooks run in order: an async message hook finishes before the next message
 });
 
 test("other upgrades are answered as plain requests; one with a body is a 400", async (t) => {
-  const app = new App();
+  const app = new App().set("environment", "test");
   app.get("/", () => "plain");
   app.post("/", async (c) => c.body().then((b) => `${b.length} bytes`));
   const server = await start(t, app);
@@ -225,7 +225,7 @@ test("other upgrades are answered as plain requests; one with a body is a 400", 
 });
 
 test("shutdown: readiness goes off while sockets still work, then the drain closes them with 1001", async (t) => {
-  const app = new App();
+  const app = new App().set("environment", "test");
   app.ws("/echo", { message: (ws, data) => ws.send(data) });
   const steps: string[] = [];
   const server = await start(t, app, { shutdownDelay: "300ms", drainTimeout: 5, quiet: false, log: () => {} });
@@ -248,7 +248,7 @@ test("shutdown: readiness goes off while sockets still work, then the drain clos
 });
 
 test("a wrong WebSocket setting stops serve() before it listens", async () => {
-  const app = new App();
+  const app = new App().set("environment", "test");
   app.set("wsMaxMessageSize", "lots");
   app.ws("/x", {});
   await assert.rejects(
