@@ -8,6 +8,7 @@ import { once } from "node:events";
 import { connect } from "node:net";
 import WebSocket from "ws";
 import { App } from "../src/app/app.js";
+import { accessLog } from "../src/middleware/access-log.js";
 import { serve, type RunningServer } from "../src/server/serve.js";
 import { httpGet } from "./support/http.js";
 import { waitFor } from "./support/wait.js";
@@ -255,4 +256,32 @@ test("a wrong WebSocket setting stops serve() before it listens", async () => {
     serve(app, { port: 0, host: "127.0.0.1", env: "test", quiet: true, handleSignals: false }),
     (error: Error) => error.name === "ConfigError" && /wsMaxMessageSize setting is "lots"/.test(error.message),
   );
+});
+
+test("the access log writes a socket's line when it closes, status 101; a refused upgrade gets its own status", async (t) => {
+  const lines: Array<Record<string, unknown>> = [];
+  const app = new App().set("environment", "test");
+  app.before("/closed", (c) => c.halt(403));
+  app.ws("/closed", {});
+  app.ws("/echo", { message: (ws, data) => ws.send(data) });
+  const server = await start(t, app, {
+    accessLog: "json",
+    logging: (format) => ({
+      accessLog: accessLog({ format, write: (line) => lines.push(JSON.parse(line)) }),
+      logError: () => {},
+    }),
+  });
+  const echo = client(wsUrl(server, "/echo"));
+  await echo.opened;
+  echo.ws.send("x".repeat(100));
+  await echo.next(1);
+  assert.equal(lines.length, 0, "no line while the socket is open");
+  echo.ws.close();
+  await echo.closed;
+  assert.equal(await client(wsUrl(server, "/closed")).refused, 403);
+  await waitFor(() => lines.length === 2, { description: "two access log lines" });
+  const [socket, refused] = lines[0].path === "/echo" ? lines : [lines[1], lines[0]];
+  assert.equal(socket.status, 101);
+  assert.ok((socket.bytes as number) > 100, `bytes ${socket.bytes}`);
+  assert.equal(refused.status, 403);
 });
