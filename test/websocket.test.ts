@@ -233,6 +233,9 @@ test("shutdown: readiness goes off while sockets still work, then the drain clos
   const sockets = [client(wsUrl(server, "/echo")), client(wsUrl(server, "/echo"))];
   await Promise.all(sockets.map((socket) => socket.opened));
   for (const socket of sockets) socket.closed.then(({ code }) => steps.push(`closed ${code}`));
+  assert.equal(server.shutdown?.openUpgrades, 2, "the shutdown sequence counts the open sockets");
+  const phases: string[] = [];
+  server.shutdown?.on("phase", (phase: string) => phases.push(phase));
 
   const closing = server.close();
   await waitFor(async () => (await httpGet(server.localUrl + "readyz")).status === 503, {
@@ -246,6 +249,8 @@ test("shutdown: readiness goes off while sockets still work, then the drain clos
   await Promise.all(sockets.map((socket) => socket.closed));
   assert.deepEqual(steps, ["not ready", "echoed during the delay", "closed 1001", "closed 1001"]);
   assert.equal((await sockets[0].closed).reason, "server shutting down");
+  assert.deepEqual(phases, ["delaying", "draining", "stopped"]);
+  assert.equal(server.shutdown?.openUpgrades, 0);
 });
 
 test("a wrong WebSocket setting stops serve() before it listens", async () => {

@@ -69,6 +69,11 @@ export interface RunningServer {
   config: ServerConfig;
   /** Runs the shutdown sequence (readiness off, delay, drain, onStop) and resolves when it is done. */
   close(): Promise<void>;
+  /**
+   * This process's shutdown sequence: its `phase` (and "phase" events), requests in flight and
+   * open WebSockets, for metrics. Undefined in the primary of `workers`, where each worker has its own.
+   */
+  shutdown: GracefulShutdown | undefined;
 }
 
 /** Sinatra's settings (port, bind, drainTimeout...), read from any app that has them (server/ never imports app/). */
@@ -183,6 +188,7 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
 
   let addresses: BoundAddress[];
   let close: () => Promise<void>;
+  let sequence: GracefulShutdown | undefined;
   if (config.workers.value > 1 && !worker) {
     if (lifecycle.metricsPath.value !== false) gatherMetricsForWorkers();
     const pool = await startWorkers(config.workers.value, { APP_ENV: config.environment.value });
@@ -191,13 +197,13 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
     close = () => pool.shutdown(lifecycle.shutdownDelayMs.value + lifecycle.drainTimeoutMs.value + 5_000);
   } else {
     const hooks = hooksOf(app);
-    const shutdown = new GracefulShutdown({
+    const shutdown = (sequence = new GracefulShutdown({
       shutdownDelayMs: lifecycle.shutdownDelayMs.value,
       drainTimeoutMs: lifecycle.drainTimeoutMs.value,
       // The steps are news only when someone watches; requests cut off are always reported.
       log: quiet ? () => {} : (line) => console.error(line),
       onStopped: () => hooks.stop(),
-    });
+    }));
     const logFormat =
       lifecycle.accessLog.value !== "off"
         ? lifecycle.accessLog.value
@@ -263,6 +269,7 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
     localUrl: localUrlFor(addresses[0]),
     addresses,
     config,
+    shutdown: sequence,
     close: () => {
       removeSignalHandlers();
       return close();

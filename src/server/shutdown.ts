@@ -94,7 +94,10 @@ export class GracefulShutdown extends EventEmitter {
 
   /** Open upgraded connections (WebSockets). */
   get openUpgrades(): number {
-    return this.#upgraded.size;
+    let open = 0;
+    // A destroyed socket's "close" event comes a tick later; it is not open any more.
+    for (const socket of this.#upgraded.keys()) if (!socket.destroyed) open++;
+    return open;
   }
 
   /**
@@ -208,7 +211,7 @@ export class GracefulShutdown extends EventEmitter {
       }
       for (const server of this.#servers) server.closeAllConnections();
       // Node's HTTP server no longer knows upgraded sockets; the listener waits for them all the same.
-      droppedUpgrades = this.#upgraded.size;
+      droppedUpgrades = this.openUpgrades;
       if (droppedUpgrades > 0)
         this.#warn(`frank: drain timeout: dropped ${droppedUpgrades} WebSocket(s) that did not close`);
       for (const socket of this.#upgraded.keys()) socket.destroy();
