@@ -290,3 +290,37 @@ test("the access log writes a socket's line when it closes, status 101; a refuse
   assert.ok((socket.bytes as number) > 100, `bytes ${socket.bytes}`);
   assert.equal(refused.status, 403);
 });
+
+test("a WebSocket that does not answer the 1001 is dropped at the drain timeout, and the shutdown ends", async (t) => {
+  const app = new App().set("environment", "test");
+  app.ws("/mute", {});
+  const warnings: string[] = [];
+  const server = await start(t, app, { drainTimeout: "300ms" });
+  const port = Number(new URL(server.localUrl).port);
+  const mute = connect(port, "127.0.0.1");
+  await once(mute, "connect");
+  let answer = "";
+  mute.setEncoding("latin1").on("data", (chunk: string) => (answer += chunk));
+  mute.write(
+    "GET /mute HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+  );
+  await waitFor(() => answer.includes("\r\n\r\n"), { description: "the handshake" });
+  const dropped = once(mute, "close");
+  const consoleError = console.error;
+  console.error = (line: string) => warnings.push(String(line));
+  const started = performance.now();
+  try {
+    await server.close();
+  } finally {
+    console.error = consoleError;
+  }
+  await dropped;
+  assert.ok(performance.now() - started < 3_000, "the drain timeout ended the wait, not ws's own 30 s close timeout");
+  // The close frame (opcode 0x88) with 1001 reached the client before it was dropped.
+  assert.ok(Buffer.from(answer, "latin1").includes(Buffer.from([0x88])), "a close frame was sent");
+  assert.ok(
+    warnings.some((line) => /dropped 1 WebSocket/.test(line)),
+    warnings.join("\n"),
+  );
+});
