@@ -324,3 +324,17 @@ test("a WebSocket that does not answer the 1001 is dropped at the drain timeout,
     warnings.join("\n"),
   );
 });
+
+test("metrics count the upgrade as a 101 request, over when the handshake is done, not when the socket closes", async (t) => {
+  const app = new App().set("environment", "test");
+  app.ws("/echo/:room", { message: (ws, data) => ws.send(data) });
+  const server = await start(t, app, { processEnv: { FRANK_CONTAINER: "0", FRANK_METRICS_PATH: "/metrics" } });
+  const socket = client(wsUrl(server, "/echo/a"));
+  await socket.opened;
+  const metrics = (await httpGet(`${server.localUrl}metrics`)).body;
+  assert.match(metrics, /http_requests_total\{method="GET",route="\/echo\/:room",status_code="101"\} 1/);
+  // The open socket is not a request in flight (and the scrape is answered beside the app, unobserved).
+  assert.match(metrics, /http_requests_in_flight 0\b/);
+  socket.ws.close();
+  await socket.closed;
+});

@@ -85,7 +85,11 @@ export function toNodeListener(
       const hooks = webSocketHooksOf(response, request);
       if (hooks !== undefined) {
         try {
-          acceptWebSocket(res.req, res, head, request, response, hooks, { track: options.trackUpgrade, onError });
+          acceptWebSocket(res.req, res, head, request, response, hooks, {
+            track: options.trackUpgrade,
+            onError,
+            handshakeEnded: (status, aborted) => exchangeEnded(request, status, aborted),
+          });
         } catch (error) {
           writeFailed(res, request, response, error);
         }

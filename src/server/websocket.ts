@@ -32,6 +32,11 @@ export interface WebSocketServing {
   track?(socket: Socket, goAway: () => void): void;
   /** Errors thrown by a hook (the socket is closed with 1011). */
   onError(error: unknown, request: Request): void;
+  /**
+   * The upgrade request is over: 101 once the handshake is done, or the status of a refused
+   * handshake (for the request observers: metrics count the upgrade, not the socket's lifetime).
+   */
+  handshakeEnded?(status: number, aborted: boolean): void;
 }
 
 /** Reasons under 123 bytes (the close frame's limit). */
@@ -200,7 +205,10 @@ export function acceptWebSocket(
   const pending: Pending = {
     protocols: hooks.protocols,
     headers: extraHeaders(response),
-    refused: (status) => responseSent(response, 0, true, status),
+    refused: (status) => {
+      responseSent(response, 0, true, status);
+      serving.handshakeEnded?.(status, true);
+    },
   };
   (req as PendingRequest)[kPending] = pending;
   // The socket is the WebSocket's now; the HTTP response that was to be written there never will be.
@@ -210,6 +218,7 @@ export function acceptWebSocket(
 
   server.handleUpgrade(req, socket, head, (ws: WsWebSocket) => {
     (req as PendingRequest)[kPending] = undefined;
+    serving.handshakeEnded?.(101, false);
     const peer = new Peer(ws, request, socket.remoteAddress);
     const run = hookRunner(ws, (error) => {
       serving.onError(error, request);
