@@ -136,7 +136,7 @@ test("a message over the route's limit closes the socket with 1009; one at the l
 test("ping/pong: a peer that answers stays; a silent one is dropped", async (t) => {
   const app = new App().set("environment", "test");
   const closes: number[] = [];
-  app.ws("/live", { pingInterval: 0.1 }, { close: (_ws, code) => closes.push(code) });
+  app.ws("/live", { pingInterval: 0.5 }, { close: (_ws, code) => closes.push(code) });
   const server = await start(t, app);
   const port = Number(new URL(server.localUrl).port);
 
@@ -159,7 +159,7 @@ test("ping/pong: a peer that answers stays; a silent one is dropped", async (t) 
   await silentClosed;
   await waitFor(() => closes.length === 1, { description: "the close hook of the dropped peer" });
   assert.deepEqual(closes, [1006], "dropped without a closing handshake");
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  await new Promise((resolve) => setTimeout(resolve, 1_200));
   assert.equal(polite.ws.readyState, WebSocket.OPEN, "the peer that answers pings is still there");
   polite.ws.close();
 });

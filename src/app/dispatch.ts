@@ -17,6 +17,7 @@
 import { bufferedParts, bufferedResponse } from "../http/buffered-response.js";
 import { compose } from "../http/compose.js";
 import { escapeHtml } from "../http/escape-html.js";
+import { resolveFormLimits } from "../http/form-limits.js";
 import { HttpError, statusText } from "../http/http-error.js";
 import { isUrlencodedForm } from "../http/request-body.js";
 import { splitRequestUrl } from "../http/request-path.js";
@@ -82,6 +83,8 @@ export class Dispatch {
     this.#def = def;
     this.#downstream = downstream;
     const settings = app.settings;
+    // A wrong form limit fails here, where the app is compiled, not in the first upload.
+    resolveFormLimits(settings.formLimits);
     this.#router = new Router<RouteEntry>({ strictPaths: settings.strictPaths });
     for (const route of def.routes) this.#router.add(route.method, route.pattern, route);
     const methods = def.routes.map((route) => route.method);
