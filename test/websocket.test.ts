@@ -329,12 +329,62 @@ test("metrics count the upgrade as a 101 request, over when the handshake is don
   const app = new App().set("environment", "test");
   app.ws("/echo/:room", { message: (ws, data) => ws.send(data) });
   const server = await start(t, app, { processEnv: { FRANK_CONTAINER: "0", FRANK_METRICS_PATH: "/metrics" } });
-  const socket = client(wsUrl(server, "/echo/a"));
-  await socket.opened;
+  const sockets = [client(wsUrl(server, "/echo/a")), client(wsUrl(server, "/echo/b"))];
+  await Promise.all(sockets.map((socket) => socket.opened));
   const metrics = (await httpGet(`${server.localUrl}metrics`)).body;
-  assert.match(metrics, /http_requests_total\{method="GET",route="\/echo\/:room",status_code="101"\} 1/);
-  // The open socket is not a request in flight (and the scrape is answered beside the app, unobserved).
+  assert.match(metrics, /http_requests_total\{method="GET",route="\/echo\/:room",status_code="101"\} 2/);
+  // The open sockets are not requests in flight (and the scrape is answered beside the app, unobserved).
   assert.match(metrics, /http_requests_in_flight 0\b/);
-  socket.ws.close();
-  await socket.closed;
+  assert.match(metrics, /^# TYPE frank_websockets_open gauge$/m);
+  assert.match(metrics, /^frank_websockets_open 2$/m);
+  sockets[0].ws.close();
+  await sockets[0].closed;
+  await waitFor(async () => /^frank_websockets_open 1$/m.test((await httpGet(`${server.localUrl}metrics`)).body), {
+    description: "one socket open after the other closed",
+  });
+  sockets[1].ws.close();
+  await sockets[1].closed;
 });
+
+for (const leaving of ["half-closes", "resets the connection"] as const) {
+  test(`a client that ${leaving} while the app decides on its upgrade is not left in flight, and gets its access-log line`, async (t) => {
+    const lines: Array<Record<string, unknown>> = [];
+    let arrived!: () => void;
+    const arrival = new Promise<void>((resolve) => (arrived = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const app = new App().set("environment", "test");
+    app.before(async () => {
+      arrived();
+      await released;
+    });
+    app.ws("/echo", { message: (ws, data) => ws.send(data) });
+    const server = await start(t, app, {
+      processEnv: { FRANK_CONTAINER: "0", FRANK_METRICS_PATH: "/metrics" },
+      accessLog: "json",
+      logging: (format) => ({
+        accessLog: accessLog({ format, write: (line) => lines.push(JSON.parse(line)) }),
+        logError: () => {},
+      }),
+    });
+    const socket = connect(Number(new URL(server.localUrl).port), "127.0.0.1");
+    socket.on("error", () => {});
+    await once(socket, "connect");
+    socket.write(
+      "GET /echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+    );
+    await arrival;
+    if (leaving === "half-closes") socket.end();
+    else socket.resetAndDestroy();
+    // The server learns of the FIN or the reset from its socket (no request in between to wait on).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    await waitFor(() => lines.length === 1, { description: "the upgrade's access-log line" });
+    assert.equal(lines[0].path, "/echo");
+    assert.equal(lines[0].aborted, true);
+    const metrics = (await httpGet(`${server.localUrl}metrics`)).body;
+    assert.match(metrics, /http_requests_in_flight 0\b/);
+    assert.match(metrics, /^frank_websockets_open 0$/m);
+  });
+}

@@ -212,7 +212,13 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
           : "json";
     const logging = options.logging?.(logFormat);
     prepareWebSockets(app);
-    const metrics = lifecycle.metricsPath.value === false ? undefined : new ServerMetrics(() => shutdown.phase);
+    const metrics =
+      lifecycle.metricsPath.value === false
+        ? undefined
+        : new ServerMetrics(
+            () => shutdown.phase,
+            () => shutdown.openUpgrades,
+          );
     shutdown.on("phase", (phase) => {
       if (phase === "stopped") metrics?.process.stop();
     });

@@ -206,6 +206,7 @@ export function acceptWebSocket(
     protocols: hooks.protocols,
     headers: extraHeaders(response),
     refused: (status) => {
+      (req as PendingRequest)[kPending] = undefined;
       responseSent(response, 0, true, status);
       serving.handshakeEnded?.(status, true);
     },
@@ -263,4 +264,8 @@ export function acceptWebSocket(
     });
     if (hooks.open) run(() => hooks.open!(peer));
   });
+  // ws completes the handshake synchronously, or refuses it (above); a client that went away
+  // while the app decided (its FIN already in) is dropped without either. The upgrade request is
+  // over all the same: not left in flight in the metrics, and its access-log line is written.
+  if ((req as PendingRequest)[kPending] === pending) pending.refused?.(101);
 }
