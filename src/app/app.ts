@@ -4,6 +4,7 @@ import type { PathParams } from "../router/params.js";
 import { compilePattern, type RouteParams } from "../router/pattern.js";
 import { Router } from "../router/router.js";
 import { requireByteSize } from "../http/byte-size.js";
+import { type FormLimits, resolveFormLimits } from "../http/form-limits.js";
 import { cascade } from "./cascade.js";
 import {
   type Condition,
@@ -212,6 +213,8 @@ export class App<V extends object = NoVariables, H extends object = NoHelpers> {
     const validation = schemas === undefined ? undefined : compileValidation(schemas, where);
     const bodyLimit = conditionSource?.maxBodySize;
     const maxBodyBytes = bodyLimit === undefined ? undefined : requireByteSize(bodyLimit, `${where}: maxBodySize`);
+    const formLimits = conditionSource?.formLimits;
+    if (formLimits !== undefined) checkFormLimits(formLimits, where);
     this.#routes.push({
       method,
       pattern,
@@ -222,6 +225,7 @@ export class App<V extends object = NoVariables, H extends object = NoHelpers> {
       validation,
       implicit,
       maxBodyBytes,
+      formLimits,
     });
     this.#compiled = undefined;
     return this;
@@ -550,4 +554,13 @@ function toMiddleware(usable: Usable): Middleware {
   if (typeof app.asMiddleware === "function") return app.asMiddleware();
   if (typeof app.fetch === "function") return cascade(app);
   throw new TypeError("use: expected a middleware (next) => handler, an App, or an object with fetch(request)");
+}
+
+/** A route's formLimits, checked where it is defined: a wrong one is a TypeError naming the route. */
+function checkFormLimits(limits: FormLimits, where: string): void {
+  try {
+    resolveFormLimits(limits);
+  } catch (error) {
+    throw new TypeError(`${where}: formLimits: ${(error as Error).message}`);
+  }
 }

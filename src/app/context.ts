@@ -10,7 +10,14 @@ import { acceptedMediaTypes, negotiateMediaType } from "../http/negotiate.js";
 import { parseQuery, type Query } from "../http/query.js";
 import { type FormLimits, resolveFormLimits } from "../http/form-limits.js";
 import { type FormPart, formParts } from "../http/form-parts.js";
-import { type Form, type FormValue, formIfRead, parsedRequestForm, requestBytes, requestJson } from "../http/request-body.js";
+import {
+  type Form,
+  type FormValue,
+  formIfRead,
+  parsedRequestForm,
+  requestBytes,
+  requestJson,
+} from "../http/request-body.js";
 import { getSession, type Session } from "../middleware/cookie-session.js";
 import type { RouteParams } from "../router/pattern.js";
 import { contentDisposition } from "../static/content-disposition.js";
@@ -250,11 +257,13 @@ export class Context<P = RouteParams, V extends object = NoVariables> {
    * null-prototype objects); no Content-Type reads as urlencoded (an empty body is an empty
    * form); another content type is a 415, a limit a 413, a malformed body a 400. Files arrive as
    * UploadedFile, saved to the upload folder while they stream in and removed after the request.
-   * `limits` override the app's `formLimits` (for the first read: the form is read once).
+   * `limits` override the route's `formLimits` option, which overrides the app's setting. A
+   * multipart body streams past once: the first call's limits hold. A urlencoded body (already
+   * in memory) is parsed again when a call asks for other limits.
    */
   async form(limits?: FormLimits): Promise<Form> {
     const form = await parsedRequestForm(this.req, {
-      limits: resolveFormLimits(this.settings.formLimits, limits),
+      limits: resolveFormLimits(this.settings.formLimits, this.routeFormLimits, limits),
       uploadDir: this.settings.uploadDir,
     });
     if (form.files.length > 0 && !this.#disposers?.includes(form.dispose)) (this.#disposers ??= []).push(form.dispose);
@@ -267,7 +276,7 @@ export class Context<P = RouteParams, V extends object = NoVariables> {
    * `for await (const part of c.parts()) { if (part.kind === "file") await save(part.stream) }`.
    */
   parts(limits?: FormLimits): AsyncGenerator<FormPart, void, undefined> {
-    return formParts(this.req, { limits: resolveFormLimits(this.settings.formLimits, limits) });
+    return formParts(this.req, { limits: resolveFormLimits(this.settings.formLimits, this.routeFormLimits, limits) });
   }
 
   // ---- per-request variables (Sinatra's @ivars) --------------------------------------------
@@ -574,6 +583,9 @@ export class Context<P = RouteParams, V extends object = NoVariables> {
   }
 
   // ---- used by the App ---------------------------------------------------------------------
+
+  /** The `formLimits` option of the request's route, set by the App before the filters run. */
+  routeFormLimits: FormLimits | undefined = undefined;
 
   /** True while files of this request wait to be removed. */
   get holdsFiles(): boolean {

@@ -17,7 +17,7 @@
 import { bufferedParts, bufferedResponse } from "../http/buffered-response.js";
 import { compose } from "../http/compose.js";
 import { escapeHtml } from "../http/escape-html.js";
-import { resolveFormLimits } from "../http/form-limits.js";
+import { type FormLimits, resolveFormLimits } from "../http/form-limits.js";
 import { HttpError, statusText } from "../http/http-error.js";
 import { isUrlencodedForm } from "../http/request-body.js";
 import { splitRequestUrl } from "../http/request-path.js";
@@ -75,6 +75,8 @@ export class Dispatch {
   readonly #host: ContextHost;
   /** The app after this one when it is used as middleware (Sinatra's `forward`). */
   readonly #downstream: Handler | undefined;
+  /** Some route has its own `formLimits`: each request with a body looks its route's up. */
+  readonly #routeFormLimits: boolean;
   /** Set when the `methodNotAllowed` setting is on. */
   readonly #allowed: AllowedMethods<RouteEntry> | undefined;
 
@@ -87,6 +89,7 @@ export class Dispatch {
     resolveFormLimits(settings.formLimits);
     this.#router = new Router<RouteEntry>({ strictPaths: settings.strictPaths });
     for (const route of def.routes) this.#router.add(route.method, route.pattern, route);
+    this.#routeFormLimits = def.routes.some((route) => route.formLimits !== undefined);
     const methods = def.routes.map((route) => route.method);
     this.#allowed = settings.methodNotAllowed ? new AllowedMethods(this.#router, methods) : undefined;
 
@@ -138,6 +141,19 @@ export class Dispatch {
       if (limit !== undefined && (largest === undefined || limit > largest)) largest = limit;
     }
     return largest;
+  }
+
+  /**
+   * The `formLimits` of the first route that matches by method and path and has them, looked
+   * up before the filters run (the urlencoded form is read then): conditions are not asked.
+   */
+  #formLimitsFor(method: string, path: string): FormLimits | undefined {
+    const matches = this.#router.match(method, path);
+    for (let next = matches.next(); !next.done; next = matches.next()) {
+      const limits = next.value.value.formLimits;
+      if (limits !== undefined) return limits;
+    }
+    return undefined;
   }
 
   #dispatch(req: Request): MaybePromise<Response> {
@@ -199,6 +215,7 @@ export class Dispatch {
       }
       return this.#filtersAndRoute(c, method, path);
     }
+    if (this.#routeFormLimits) c.routeFormLimits = this.#formLimitsFor(method, path);
     // As Sinatra's params, c.params holds a urlencoded form's fields before the first filter runs.
     if (isUrlencodedForm(c.req)) return c.form().then(() => this.#filtersAndRoute(c, method, path));
     return this.#filtersAndRoute(c, method, path);

@@ -127,6 +127,42 @@ test("limits: the app's formLimits, a route's own, each over the limit a 413 tha
   assert.deepEqual(readdirSync(dir), [], "files of refused forms are removed at once");
 });
 
+test("a route's formLimits option: read before the filters for a urlencoded form, over the app's for both encodings", async (t) => {
+  const dir = uploadDir(t);
+  const app = formApp(dir);
+  app.set("formLimits", { maxFields: 3 });
+  const seenByFilter: number[] = [];
+  app.before((c) => {
+    seenByFilter.push(Object.keys(c.params).length);
+  });
+  app.post("/default", async (c) => ({ fields: Object.keys(await c.form()).length }));
+  app.post("/wide", { formLimits: { maxFields: 5 } }, async (c) => ({ fields: Object.keys(await c.form()).length }));
+  app.post("/streamed", { formLimits: { maxFields: 5 } }, async (c) => {
+    let fields = 0;
+    for await (const part of c.parts()) if (part.kind === "field") fields++;
+    return { fields };
+  });
+  const four = new URLSearchParams("a=1&b=2&c=3&d=4");
+  const fourParts = new FormData();
+  for (const name of ["a", "b", "c", "d"]) fourParts.append(name, "1");
+
+  assert.equal((await post(app, "/default", four)).status, 413, "the app's limit");
+  seenByFilter.length = 0;
+  const wide = await post(app, "/wide", four);
+  assert.deepEqual([wide.status, await wide.json()], [200, { fields: 4 }]);
+  assert.deepEqual(seenByFilter, [4], "the filter saw the fields, read with the route's limits");
+  assert.deepEqual(await (await post(app, "/wide", fourParts)).json(), { fields: 4 });
+  assert.deepEqual(await (await post(app, "/streamed", fourParts)).json(), { fields: 4 });
+  const six = await post(app, "/wide", new URLSearchParams("a=1&b=2&c=3&d=4&e=5&f=6"));
+  assert.equal(six.status, 413);
+  assert.match(await six.text(), /maxFields is 5/);
+
+  assert.throws(
+    () => new App().post("/x", { formLimits: { maxFiles: -1 } }, () => ""),
+    /^TypeError: POST \/x: formLimits: maxFiles is -1, which is not a count/,
+  );
+});
+
 test("a wrong limit is a TypeError that names it; other content types 415; malformed bodies 400", async (t) => {
   const app = formApp(uploadDir(t));
   app.post("/form", async (c) => ({ fields: Object.keys(await c.form()).length }));

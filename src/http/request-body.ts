@@ -14,7 +14,14 @@ export type FormValue = FieldValue<UploadedFile>;
 export type Form = FormFields;
 
 const bytesOf = new RequestState<Promise<Uint8Array>>();
-const formsOf = new RequestState<{ promise: Promise<ParsedForm>; value?: Form }>();
+interface FormState {
+  promise: Promise<ParsedForm>;
+  value?: Form;
+  /** The limits it was parsed with, as text: a urlencoded form asked for with others is parsed again. */
+  limits: string;
+}
+
+const formsOf = new RequestState<FormState>();
 
 /** The media type without parameters, lower-cased; "" when there is none. */
 export function mediaTypeOf(req: Request): string {
@@ -55,9 +62,13 @@ export function isUrlencodedForm(req: Request): boolean {
  */
 export function parsedRequestForm(req: Request, options: FormOptions = {}): Promise<ParsedForm> {
   let state = formsOf.get(req);
+  const limits = JSON.stringify(resolveFormLimits(options.limits));
+  // A urlencoded body is in memory: other limits (a route's own, stricter or wider) get their
+  // own parse; the first one stays what c.params hold. A multipart body streamed past once.
+  if (state !== undefined && state.limits !== limits && isUrlencodedType(req)) return parseForm(req, options);
   if (state === undefined) {
     const promise = parseForm(req, options);
-    const entry: { promise: Promise<ParsedForm>; value?: Form } = { promise };
+    const entry: FormState = { promise, limits };
     promise.then(
       (form) => {
         entry.value = form.fields;
@@ -80,9 +91,14 @@ export function formIfRead(req: Request): Form | undefined {
   return formsOf.get(req)?.value;
 }
 
+function isUrlencodedType(req: Request): boolean {
+  const type = mediaTypeOf(req);
+  return type === "" || type === "application/x-www-form-urlencoded";
+}
+
 async function parseForm(req: Request, options: FormOptions): Promise<ParsedForm> {
   const type = mediaTypeOf(req);
-  if (type === "" || type === "application/x-www-form-urlencoded") {
+  if (isUrlencodedType(req)) {
     const fields = urlencodedForm(await requestText(req), resolveFormLimits(options.limits));
     return { fields, files: [], dispose: async () => {} };
   }
@@ -90,10 +106,7 @@ async function parseForm(req: Request, options: FormOptions): Promise<ParsedForm
   if (bytes === undefined || type !== "multipart/form-data") return readForm(req, options);
   // The body was read whole already (c.body()): the same parse, from those bytes.
   const whole = await bytes;
-  return readForm(
-    new Request(req.url, { method: "POST", headers: req.headers, body: whole as BodyInit }),
-    options,
-  );
+  return readForm(new Request(req.url, { method: "POST", headers: req.headers, body: whole as BodyInit }), options);
 }
 
 /**
