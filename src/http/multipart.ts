@@ -155,9 +155,14 @@ export function parseMultipart(
     parser.on("fieldsLimit", () =>
       fail(formLimitExceeded("the form has too many fields", "maxFields", limits.maxFields)),
     );
-    parser.on("error", (error: Error) =>
-      fail(new HttpError(400, `Malformed multipart body: ${error.message}`, { cause: error })),
-    );
+    parser.on("error", (error: Error) => {
+      // busboy says only "Malformed part header", also for headers over its 16 KiB: say both.
+      const what =
+        error.message === "Malformed part header"
+          ? "a part's headers are malformed or longer than 16 KiB"
+          : error.message;
+      fail(new HttpError(400, `Malformed multipart body: ${what}`, { cause: error }));
+    });
     parser.on("close", () => {
       Promise.all(pending).then(() => {
         if (failure === undefined) resolve();
