@@ -125,8 +125,10 @@ test("nesting is linear: a MiB of adversarial names takes about four times what 
     return performance.now() - started;
   };
   for (const [name, make] of Object.entries(cases)) {
-    const quarter = time(make(256 * 1024));
-    const whole = time(make(1024 * 1024));
+    // The fastest of three runs: a collection or a busy neighbour on a shared machine is not the parser.
+    const fastest = (pairs: Array<[string, string]>) => Math.min(time(pairs), time(pairs), time(pairs));
+    const quarter = fastest(make(256 * 1024));
+    const whole = fastest(make(1024 * 1024));
     // Quadratic work would take 16 times as long; the floor absorbs timer noise on fast cases.
     assert.ok(
       whole < 8 * Math.max(quarter, 50),
