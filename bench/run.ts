@@ -29,6 +29,7 @@ import {
 import { POST_CHECK_BODY, SCENARIOS, type Scenario } from "./lib/scenarios.js";
 import { writeFixtures } from "./lib/fixtures.js";
 import { BASELINE, FRANK_BIN, ROOT, TARGETS, type Launch, type Target } from "./lib/targets.js";
+import { measureWebSocketEcho, type WebSocketEchoResult, websocketMarkdown } from "./lib/websocket-echo.js";
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const options = parseOptions(process.argv.slice(2));
@@ -94,6 +95,7 @@ const footprints: Footprint[] = [];
 let startup: StartupResult[] = [];
 let cli: CliTiming[] = [];
 let install: InstallSize | undefined;
+let websocketEcho: WebSocketEchoResult | undefined;
 
 async function stopAll(): Promise<void> {
   for (const r of running.splice(0)) {
@@ -168,6 +170,14 @@ try {
     }
   }
   await stopAll();
+
+  if (options.websocket && selected.some((t) => t.name === "frank") && !skipped.some((s) => s.target === "frank")) {
+    try {
+      websocketEcho = await measureWebSocketEcho({ ...load, rounds: options.rounds, serverCpu, log });
+    } catch (error) {
+      log(`WebSocket echo not measured: ${(error as Error).message}`);
+    }
+  }
 
   if (options.footprint) {
     // Quick runs keep to what the goals compare: frank and node:http.
@@ -340,9 +350,10 @@ const results: Results = {
   install,
   goals: goals(samples, footprints, startup, cli, install),
   samples,
+  websocketEcho,
 };
 
-const table = markdown(results);
+const table = markdown(results) + (websocketEcho ? websocketMarkdown(websocketEcho) : "");
 process.stdout.write(table);
 // An absolute --out stays where it points; a relative one is from the repository root.
 const outPath = resolve(ROOT, options.out);

@@ -8,6 +8,19 @@ export type { Conditions, Condition, ConditionFactory } from "./app/conditions.j
 export type { Settings, KnownSettings } from "./app/settings.js";
 export type { StreamWriter } from "./app/stream.js";
 export { type HandlerResult, Reply, reply, type ReplyBody } from "./app/result.js";
+export type { EventStream, EventStreamOptions } from "./app/sse.js";
+export type {
+  WebSocketEvents,
+  WebSocketHandler,
+  WebSocketMessage,
+  WebSocketPeer,
+  WebSocketRouteOptions,
+} from "./app/websocket-route.js";
+export type { ServerSentEvent } from "./http/sse.js";
+export { readForm, type FormFields, type FormOptions, type ParsedForm } from "./http/form.js";
+export type { FormLimits } from "./http/form-limits.js";
+export { formParts, type FormPart, type FormFieldPart, type FormFilePart } from "./http/form-parts.js";
+export { UploadedFile } from "./http/uploaded-file.js";
 export type { Handler, Middleware, FetchApp, Servable } from "./http/types.js";
 export { toHandler } from "./http/types.js";
 export { compose } from "./http/compose.js";

@@ -14,6 +14,8 @@ export interface Options {
   targets: string[];
   scenarios: ScenarioName[];
   footprint: boolean;
+  /** The WebSocket echo scenario (frank against ws alone). */
+  websocket: boolean;
   out: string;
   readme: boolean;
 }
@@ -24,6 +26,7 @@ export const USAGE = `npm run bench [-- options]
   --scenarios a,b      only these scenarios (${SCENARIOS.map((s) => s.name).join(", ")})
   --rounds N --seconds S --warmup S --connections C
   --no-footprint       skip startup and memory
+  --no-websocket       skip the WebSocket echo (frank against ws alone)
   --out FILE           JSON results (default bench/results/latest.json, quick: .bench/quick.json)
   --no-readme          do not update the table in bench/README.md (full runs only)`;
 
@@ -39,6 +42,7 @@ export function parseOptions(argv: string[]): Options {
       warmup: { type: "string" },
       connections: { type: "string" },
       "no-footprint": { type: "boolean", default: false },
+      "no-websocket": { type: "boolean", default: false },
       out: { type: "string" },
       "no-readme": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
@@ -86,6 +90,7 @@ export function parseOptions(argv: string[]): Options {
       "scenario",
     ) as ScenarioName[],
     footprint: !values["no-footprint"],
+    websocket: !values["no-websocket"],
     out: values.out ?? (quick ? ".bench/quick.json" : "bench/results/latest.json"),
     readme: !quick && !values["no-readme"],
   };

@@ -1,5 +1,6 @@
 /** The results of one run: per-round samples, the cells made from them, and the goals they are judged by. */
 import type { CliTiming } from "../../test/support/cli-startup.js";
+import type { WebSocketEchoResult } from "./websocket-echo.js";
 import type { Footprint, StartupResult } from "./footprint.js";
 import type { Sample } from "./measure.js";
 import type { ScenarioName } from "./scenarios.js";
@@ -58,6 +59,8 @@ export interface Results {
   install?: InstallSize;
   goals: Goal[];
   samples: Sample[];
+  /** The WebSocket echo scenario (websocket-echo.ts), when it ran. */
+  websocketEcho?: WebSocketEchoResult;
 }
 
 export interface InstallSize {

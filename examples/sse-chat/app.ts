@@ -2,9 +2,10 @@
 // one long response (`text/event-stream`) that the browser's EventSource reads.
 // Run it with `npx frank examples/sse-chat/app.ts` and open http://localhost:4567/ twice.
 //
-// The stream is Sinatra's `stream(:keep_open)`, in frank `c.stream(fn, { keepOpen: true })`,
-// writing the event-stream format itself (frank has no SSE helper of its own yet).
-import { App, type StreamWriter } from "frank";
+// `c.sse()` sets the event-stream headers (no caching, no proxy buffering), frames each event,
+// sends a heartbeat comment while the chat is quiet, and ends the stream cleanly when the server
+// drains, so the page reconnects to a pod that stays and resumes after the last id it saw.
+import { App, type EventStream, type ServerSentEvent } from "frank";
 
 interface Message {
   id: number;
@@ -13,35 +14,28 @@ interface Message {
 }
 
 const app = new App();
-const listeners = new Set<StreamWriter>();
+const listeners = new Set<EventStream>();
 const history: Message[] = []; // the last messages, for pages that join (or reconnect)
 let nextId = 1;
 
 /** One server-sent event: an id (EventSource sends it back as Last-Event-ID) and JSON data. */
-function event(message: Message): string {
-  return `id: ${message.id}\ndata: ${JSON.stringify(message)}\n\n`;
+function event(message: Message): ServerSentEvent {
+  return { id: message.id, data: message };
 }
 
 app.get("/", (c) => c.html(PAGE));
 
-app.get("/events", (c) => {
-  c.type("text/event-stream");
-  c.header("cache-control", "no-cache");
-  c.header("x-accel-buffering", "no"); // nginx: pass events on as they come
-  const seen = Number(c.req.headers.get("last-event-id") ?? 0);
-  return c.stream(
-    async (out) => {
-      listeners.add(out);
-      out.onClose(() => listeners.delete(out));
-      await out.write("retry: 1000\n\n");
-      for (const message of history) if (message.id > seen) await out.write(event(message));
-      // A comment now and then keeps proxies from closing a quiet connection.
-      const ping = setInterval(() => void out.write(": ping\n\n"), 15_000);
-      out.onClose(() => clearInterval(ping));
+app.get("/events", (c) =>
+  c.sse(
+    async (events) => {
+      listeners.add(events);
+      events.onClose(() => listeners.delete(events));
+      const seen = Number(events.lastEventId ?? 0);
+      for (const message of history) if (message.id > seen) await events.send(event(message));
     },
-    { keepOpen: true },
-  );
-});
+    { retry: 1000, keepOpen: true },
+  ),
+);
 
 app.post("/messages", async (c) => {
   const form = await c.form();
@@ -56,7 +50,7 @@ app.post("/messages", async (c) => {
   const message = { id: nextId++, name, text };
   history.push(message);
   if (history.length > 50) history.shift();
-  for (const out of listeners) void out.write(event(message));
+  for (const events of listeners) void events.send(event(message));
   return 204;
 });
 

@@ -1,10 +1,18 @@
-import { runStartHooks, runStopHooks } from "../http/lifecycle-hooks.js";
+import { maxBodySizeFor, runStartHooks, runStopHooks, usesWebSockets } from "../http/lifecycle-hooks.js";
 import type { FetchApp, Handler, Middleware } from "../http/types.js";
 import { errorLog } from "../middleware/access-log.js";
 import type { PathParams } from "../router/params.js";
 import { compilePattern, type RouteParams } from "../router/pattern.js";
+import { requireByteSize } from "../http/byte-size.js";
+import { type FormLimits, resolveFormLimits } from "../http/form-limits.js";
 import { cascade } from "./cascade.js";
-import { type ConditionFactory, type Conditions, compileConditions, ROUTE_OPTIONS } from "./conditions.js";
+import {
+  type Condition,
+  type ConditionFactory,
+  type Conditions,
+  compileConditions,
+  ROUTE_OPTIONS,
+} from "./conditions.js";
 import type { Context } from "./context.js";
 import type {
   ErrorEntry,
@@ -25,6 +33,13 @@ import { defaultSettings, dumpsErrors, type KnownSettings, type Settings } from 
 import { settingName, settingValue } from "./sinatra-settings.js";
 import { checkTrustProxy } from "./trusted-proxy.js";
 import { compileValidation, type RouteSchemas, type Validated } from "./validation.js";
+import {
+  upgradeRequested,
+  type WebSocketHandler,
+  type WebSocketRouteOptions,
+  webSocketLimits,
+  webSocketRouteHandler,
+} from "./websocket-route.js";
 
 export type { ErrorHandler, NoHelpers, NoVariables, RouteHandler } from "./definition.js";
 export { NotFound } from "./errors.js";
@@ -72,6 +87,7 @@ export class App<V extends object = NoVariables, H extends object = NoHelpers> {
   readonly #templates = new Map<string, string>();
   readonly #startHooks: Array<() => unknown> = [];
   readonly #stopHooks: Array<() => unknown> = [];
+  #webSockets = false;
   #errorLog: { format: "dev" | "json"; write: (error: unknown, req?: Request) => void } | undefined;
   /** Built by compile() or the first request, dropped when routes or settings change. */
   #compiled: Dispatch | undefined;
@@ -182,10 +198,25 @@ export class App<V extends object = NoVariables, H extends object = NoHelpers> {
   #addRoute(method: string, pattern: string | RegExp, rest: unknown[], implicit = false): this {
     const where = `${method} ${String(pattern)}`;
     const [conditionSource, handler] = splitConditions(rest, where);
+    return this.#pushRoute(method, pattern, conditionSource, handler, { where, implicit });
+  }
+
+  #pushRoute(
+    method: string,
+    pattern: string | RegExp,
+    conditionSource: Conditions | undefined,
+    handler: RouteHandler<any, any>,
+    options: { where: string; implicit?: boolean; builtIn?: Condition[] },
+  ): this {
+    const { where, implicit = false, builtIn = [] } = options;
     compilePattern(pattern); // a malformed pattern fails here, at definition, not at the first request
-    const conditions = compileConditions(conditionSource, this.#conditions);
+    const conditions = [...builtIn, ...compileConditions(conditionSource, this.#conditions)];
     const schemas = conditionSource?.validate;
     const validation = schemas === undefined ? undefined : compileValidation(schemas, where);
+    const bodyLimit = conditionSource?.maxBodySize;
+    const maxBodyBytes = bodyLimit === undefined ? undefined : requireByteSize(bodyLimit, `${where}: maxBodySize`);
+    const formLimits = conditionSource?.formLimits;
+    if (formLimits !== undefined) checkFormLimits(formLimits, where);
     this.#routes.push({
       method,
       pattern,
@@ -195,9 +226,41 @@ export class App<V extends object = NoVariables, H extends object = NoHelpers> {
       handler,
       validation,
       implicit,
+      maxBodyBytes,
+      formLimits,
     });
     this.#compiled = undefined;
     return this;
+  }
+
+  /**
+   * A WebSocket route: upgrade requests to `pattern` (GET with `Upgrade: websocket`) go through
+   * the before filters and conditions like any request, then `handler` gives the socket's hooks:
+   * `app.ws("/chat/:room", (c) => ({ message(ws, data) { ws.send(\`${c.params.room}: ${data}\`) } }))`.
+   * Options beside the conditions: `maxMessageSize`, `pingInterval`, `protocols`.
+   * Served by frank's server, which needs the `ws` package (npm install ws).
+   */
+  ws<P extends string | RegExp>(pattern: P, handler: WebSocketHandler<PathParams<P>, H>): this;
+  ws<P extends string | RegExp>(
+    pattern: P,
+    options: Conditions & WebSocketRouteOptions,
+    handler: WebSocketHandler<PathParams<P>, H>,
+  ): this;
+  ws(pattern: string | RegExp, ...rest: unknown[]): this {
+    const where = `ws ${String(pattern)}`;
+    const [given, handler] = rest.length === 1 ? [undefined, rest[0]] : rest.length === 2 ? rest : [];
+    if (
+      (typeof handler !== "function" && (handler === null || typeof handler !== "object")) ||
+      (given !== undefined && (given === null || typeof given !== "object"))
+    ) {
+      throw new TypeError(
+        `${where}: expected the socket's hooks (or a function giving them), after optional conditions`,
+      );
+    }
+    const conditions = given as (Conditions & WebSocketRouteOptions) | undefined;
+    const routeHandler = webSocketRouteHandler(where, handler as WebSocketHandler<any, any>, conditions ?? {});
+    this.#webSockets = true;
+    return this.#pushRoute("GET", pattern, conditions, routeHandler, { where, builtIn: [upgradeRequested] });
   }
 
   /** Registers a custom condition: `app.condition("probability", (p) => () => Math.random() < p)`. */
@@ -376,6 +439,25 @@ export class App<V extends object = NoVariables, H extends object = NoHelpers> {
     return this;
   }
 
+  /**
+   * True when the app has WebSocket routes; the server then loads the `ws` package before it
+   * listens. Reading it checks the WebSocket settings (a wrong one throws, so frank does not start).
+   * Called by the server, which finds it by its registered symbol (server/ never imports app/).
+   */
+  get [usesWebSockets](): boolean {
+    if (this.#webSockets) webSocketLimits({}, this.settings);
+    return this.#webSockets;
+  }
+
+  /**
+   * The largest body a route matching `req` accepts (its `maxBodySize` option), or undefined when
+   * no such route raises the server's limit. The server asks only for a body over its own limit.
+   */
+  [maxBodySizeFor](req: Request): number | undefined {
+    this.#compiled ??= this.#compile();
+    return this.#compiled.maxBodySizeFor(req);
+  }
+
   /** Called by the server, which finds it by its registered symbol (server/ never imports app/). */
   async [runStartHooks](): Promise<void> {
     for (const hook of this.#startHooks) await hook();
@@ -476,4 +558,13 @@ function toMiddleware(usable: Usable): Middleware {
   if (typeof app.asMiddleware === "function") return app.asMiddleware();
   if (typeof app.fetch === "function") return cascade(app);
   throw new TypeError("use: expected a middleware (next) => handler, an App, or an object with fetch(request)");
+}
+
+/** A route's formLimits, checked where it is defined: a wrong one is a TypeError naming the route. */
+function checkFormLimits(limits: FormLimits, where: string): void {
+  try {
+    resolveFormLimits(limits);
+  } catch (error) {
+    throw new TypeError(`${where}: formLimits: ${(error as Error).message}`);
+  }
 }

@@ -1,3 +1,4 @@
+import type { FormLimits } from "../http/form-limits.js";
 import { hostName } from "../http/host-name.js";
 import { negotiateMediaType } from "../http/negotiate.js";
 import type { Context } from "./context.js";
@@ -25,11 +26,26 @@ export interface Conditions {
   validate?: RouteSchemas;
   /** Not a condition: fields merged into this route's operation in `app.openapi()` (openapi.ts). */
   openapi?: OpenApiOperation;
+  /** Not a condition: the largest request body this route takes (bytes or "2gb"), over the server's maxBodySize. */
+  maxBodySize?: number | string;
+  /**
+   * Not a condition: this route's form limits over the app's `formLimits`, for `c.form()` and
+   * `c.parts()` and for the urlencoded form read before the filters (see FormLimits).
+   */
+  formLimits?: FormLimits;
   [custom: string]: unknown;
 }
 
-/** Keys of the middle argument that describe a route instead of choosing it. */
-export const ROUTE_OPTIONS: ReadonlySet<string> = new Set(["validate", "openapi"]);
+/** Keys of the middle argument that describe a route instead of choosing it (the last three: `app.ws` routes). */
+export const ROUTE_OPTIONS: ReadonlySet<string> = new Set([
+  "validate",
+  "openapi",
+  "maxBodySize",
+  "formLimits",
+  "maxMessageSize",
+  "pingInterval",
+  "protocols",
+]);
 
 export const builtInConditions: Record<string, ConditionFactory> = {
   host:

@@ -9,7 +9,16 @@ import { contentTypeFor, mimeTypeFor, withCharset } from "../http/mime.js";
 import { mountPath } from "../http/mount-path.js";
 import { acceptedMediaTypes, negotiateMediaType } from "../http/negotiate.js";
 import { parseQuery, type Query } from "../http/query.js";
-import { type Form, type FormValue, formIfRead, requestBytes, requestForm, requestJson } from "../http/request-body.js";
+import { type FormLimits, resolveFormLimits } from "../http/form-limits.js";
+import { type FormPart, formParts } from "../http/form-parts.js";
+import {
+  type Form,
+  type FormValue,
+  formIfRead,
+  parsedRequestForm,
+  requestBytes,
+  requestJson,
+} from "../http/request-body.js";
 import { getSession, type Session } from "../middleware/cookie-session.js";
 import type { RouteParams } from "../router/pattern.js";
 import { contentDisposition } from "../static/content-disposition.js";
@@ -22,6 +31,7 @@ import { answered, applyResult, finishResponse, resetResponse, startOver } from 
 import { requestLogger } from "./request-logger.js";
 import { rootOf, type Settings } from "./settings.js";
 import { Halt, Pass } from "./signals.js";
+import { createEventStreamBody, EVENT_STREAM_HEADERS, type EventStream, type EventStreamOptions } from "./sse.js";
 import { createStreamBody, type StreamWriter } from "./stream.js";
 import type { ValidData } from "./validation.js";
 import { clientIp, fromTrustedProxy } from "./trusted-proxy.js";
@@ -111,6 +121,8 @@ export class Context<P = RouteParams, V extends object = NoVariables> {
   #answered = false;
   #etag: string | undefined;
   #lastModified: Date | undefined;
+  /** What must go once the request is answered (uploaded files). */
+  #disposers: Array<() => Promise<void>> | undefined;
 
   constructor(req: Request, host: ContextHost, search: string, params: P) {
     this.req = req;
@@ -243,13 +255,30 @@ export class Context<P = RouteParams, V extends object = NoVariables> {
   }
 
   /**
-   * The form: urlencoded (nested as the query) or multipart; no Content-Type reads as urlencoded
-   * (an empty body is an empty form); another content type is a 415. Read any number of times.
+   * The form: urlencoded or multipart, one object nested by name (`user[name]`, `tags[]`, with
+   * null-prototype objects); no Content-Type reads as urlencoded (an empty body is an empty
+   * form); another content type is a 415, a limit a 413, a malformed body a 400. Files arrive as
+   * UploadedFile, saved to the upload folder while they stream in and removed after the request.
+   * `limits` override the route's `formLimits` option, which overrides the app's setting. A
+   * multipart body streams past once: the first call's limits hold. A urlencoded body (already
+   * in memory) is parsed again when a call asks for other limits.
    */
-  async form(): Promise<Form> {
-    const form = await requestForm(this.req);
+  async form(limits?: FormLimits): Promise<Form> {
+    const form = await parsedRequestForm(this.req, {
+      limits: resolveFormLimits(this.settings.formLimits, this.routeFormLimits, limits),
+      uploadDir: this.settings.uploadDir,
+    });
+    if (form.files.length > 0 && !this.#disposers?.includes(form.dispose)) (this.#disposers ??= []).push(form.dispose);
     this.#paramsMerged = false; // its fields join c.params
-    return form;
+    return form.fields;
+  }
+
+  /**
+   * The form's parts as they arrive, files as streams that never touch the disk:
+   * `for await (const part of c.parts()) { if (part.kind === "file") await save(part.stream) }`.
+   */
+  parts(limits?: FormLimits): AsyncGenerator<FormPart, void, undefined> {
+    return formParts(this.req, { limits: resolveFormLimits(this.settings.formLimits, this.routeFormLimits, limits) });
   }
 
   // ---- per-request variables (Sinatra's @ivars) --------------------------------------------
@@ -581,7 +610,34 @@ export class Context<P = RouteParams, V extends object = NoVariables> {
     );
   }
 
+  /**
+   * Server-sent events: `return c.sse(async (events) => { await events.send({ id, data }) })`.
+   * Text/event-stream with no caching and no proxy buffering, a heartbeat comment while quiet,
+   * and a clean end when the server drains, so the browser reconnects (with Last-Event-ID).
+   */
+  sse(produce: (events: EventStream) => void | Promise<void>, options: EventStreamOptions = {}): Response {
+    for (const name in EVENT_STREAM_HEADERS) this.header(name, EVENT_STREAM_HEADERS[name]);
+    return this.#answer(
+      createEventStreamBody(this.req, produce, (error) => this.#host.logError(error, this.req), options),
+    );
+  }
+
   // ---- used by the App ---------------------------------------------------------------------
+
+  /** The `formLimits` option of the request's route, set by the App before the filters run. */
+  routeFormLimits: FormLimits | undefined = undefined;
+
+  /** True while files of this request wait to be removed. */
+  get holdsFiles(): boolean {
+    return this.#disposers !== undefined;
+  }
+
+  /** Removes the request's uploaded files (after the response is made); never rejects. */
+  releaseFiles(): Promise<void> {
+    const disposers = this.#disposers ?? [];
+    this.#disposers = undefined;
+    return Promise.allSettled(disposers.map((dispose) => dispose())).then(() => undefined);
+  }
 
   /** Applies a handler's result to the response being built (see result.ts). */
   [applyResult](result: HandlerResult | unknown): void {

@@ -1,5 +1,6 @@
 // What an App is made of, as `dispatch.ts` reads it: routes, filters, error handlers, middleware
 // and helpers, in the order they were defined.
+import type { FormLimits } from "../http/form-limits.js";
 import type { Middleware } from "../http/types.js";
 import type { RouteParams } from "../router/pattern.js";
 import type { Router } from "../router/router.js";
@@ -40,6 +41,10 @@ export interface RouteEntry {
   validation: Validation | undefined;
   /** The HEAD twin a `get` adds; not listed in the route table. */
   implicit: boolean;
+  /** The route's `maxBodySize` option: the server lets bodies this large through to it. */
+  maxBodyBytes: number | undefined;
+  /** The route's `formLimits` option, over the app's. */
+  formLimits: FormLimits | undefined;
 }
 
 export interface Filter {

@@ -18,6 +18,7 @@ import { existsSync } from "node:fs";
 import { bufferedParts, bufferedResponse } from "../http/buffered-response.js";
 import { compose } from "../http/compose.js";
 import { escapeHtml } from "../http/escape-html.js";
+import { type FormLimits, resolveFormLimits } from "../http/form-limits.js";
 import { HttpError, statusText } from "../http/http-error.js";
 import { isUrlencodedForm } from "../http/request-body.js";
 import { splitRequestUrl } from "../http/request-path.js";
@@ -87,6 +88,10 @@ export class Dispatch {
   readonly #host: ContextHost;
   /** The app after this one when it is used as middleware (Sinatra's `forward`). */
   readonly #downstream: Handler | undefined;
+  /** Some route has its own `formLimits`: each request with a body looks its route's up. */
+  readonly #routeFormLimits: boolean;
+  /** Some route raises the body limit (`maxBodySize`); else the server is never asked about one. */
+  readonly #routeBodyLimits: boolean;
   /** Set when the `methodNotAllowed` setting is on. */
   readonly #allowed: AllowedMethods<RouteEntry> | undefined;
 
@@ -94,8 +99,12 @@ export class Dispatch {
     this.#app = app;
     this.#downstream = downstream;
     const settings = app.settings;
+    // A wrong form limit fails here, where the app is compiled, not in the first upload.
+    resolveFormLimits(settings.formLimits);
     this.#router = new Router<RouteEntry>({ strictPaths: settings.strictPaths });
     for (const route of def.routes) this.#router.add(route.method, route.pattern, route);
+    this.#routeFormLimits = def.routes.some((route) => route.formLimits !== undefined);
+    this.#routeBodyLimits = def.routes.some((route) => route.maxBodyBytes !== undefined);
     const methods = def.routes.map((route) => route.method);
     this.#allowed = settings.methodNotAllowed ? new AllowedMethods(this.#router, methods) : undefined;
     this.#before = def.before.map((filter) => compileFilter(filter, settings.strictPaths));
@@ -145,6 +154,31 @@ export class Dispatch {
         : dispatch;
   }
 
+  /** The largest `maxBodySize` of the routes that match `req` by method and path; undefined when none has one. */
+  maxBodySizeFor(req: Request): number | undefined {
+    if (!this.#routeBodyLimits) return undefined;
+    let largest: number | undefined;
+    const matches = this.#router.match(req.method, splitRequestUrl(req.url).path);
+    for (let next = matches.next(); !next.done; next = matches.next()) {
+      const limit = next.value.value.maxBodyBytes;
+      if (limit !== undefined && (largest === undefined || limit > largest)) largest = limit;
+    }
+    return largest;
+  }
+
+  /**
+   * The `formLimits` of the first route that matches by method and path and has them, looked
+   * up before the filters run (the urlencoded form is read then): conditions are not asked.
+   */
+  #formLimitsFor(method: string, path: string): FormLimits | undefined {
+    const matches = this.#router.match(method, path);
+    for (let next = matches.next(); !next.done; next = matches.next()) {
+      const limits = next.value.value.formLimits;
+      if (limits !== undefined) return limits;
+    }
+    return undefined;
+  }
+
   #dispatch(req: Request): MaybePromise<Response> {
     const { path, search } = splitRequestUrl(req.url);
     const c = new this.#ContextClass(req, this.#host, search, EMPTY_PARAMS);
@@ -153,14 +187,20 @@ export class Dispatch {
       const response = this.#run(c, path);
       if (response instanceof Promise) {
         return response.then(
-          (answer) => (head ? withoutBody(answer) : answer),
-          (error) => this.#internalError(req, error),
+          (answer) => this.#answered(c, head, answer),
+          (error) => this.#answered(c, head, this.#internalError(req, error)),
         );
       }
-      return head ? withoutBody(response) : response;
+      return this.#answered(c, head, response);
     } catch (error) {
-      return this.#internalError(req, error);
+      return this.#answered(c, head, this.#internalError(req, error));
     }
+  }
+
+  /** The response is made: uploaded files go (a handler that keeps one moves it first). */
+  #answered(c: Context<any>, head: boolean, response: Response): Response {
+    if (c.holdsFiles) void c.releaseFiles();
+    return head ? withoutBody(response) : response;
   }
 
   /** Only a bug in frank itself gets here; still answer instead of hanging the request. */
@@ -198,6 +238,7 @@ export class Dispatch {
       }
       return this.#filtersAndRoute(c, method, path);
     }
+    if (this.#routeFormLimits) c.routeFormLimits = this.#formLimitsFor(method, path);
     // As Sinatra's params, c.params holds a urlencoded form's fields before the first filter runs.
     if (isUrlencodedForm(c.req)) return c.form().then(() => this.#filtersAndRoute(c, method, path));
     return this.#filtersAndRoute(c, method, path);

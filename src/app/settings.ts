@@ -6,6 +6,7 @@ import type { CookieSessionOptions } from "../middleware/cookie-session.js";
 import type { OpenApiSettings } from "./openapi.js";
 import type { LoggingSetting } from "./request-logger.js";
 import type { TrustProxy } from "./trusted-proxy.js";
+import type { FormLimits } from "../http/form-limits.js";
 
 /** What `app.set("sessions", { … })` takes: the cookie session's options. */
 export type SessionSettings = Omit<CookieSessionOptions, "environment">;
@@ -63,6 +64,14 @@ export interface KnownSettings {
   methodNotAllowed: boolean;
   /** Info, servers and a JSON Schema hook for `app.openapi()` and `frank openapi`. */
   openapi: OpenApiSettings | undefined;
+  /** The limits of `c.form()` and `c.parts()` (a route may pass its own); see FormLimits. */
+  formLimits: FormLimits | undefined;
+  /** Where uploaded files are written while a request runs; default: the system's temporary folder. */
+  uploadDir: string | undefined;
+  /** Largest WebSocket message (bytes or "64kb"); a bigger one closes the socket with 1009. Default 1 MiB. */
+  wsMaxMessageSize: number | string;
+  /** Seconds between pings on a WebSocket; a peer that missed the last one is dropped. 0 turns pings off. Default 30. */
+  wsPingInterval: number;
   /** Launcher hints, used only when no flag or variable decides (docs/architecture.md, "Rules the launcher keeps"). */
   port: number | undefined;
   bind: string | undefined;
@@ -94,6 +103,10 @@ export function defaultSettings(environment = environmentFromProcess()): Setting
     hostAuthorization: undefined,
     methodNotAllowed: false,
     openapi: undefined,
+    formLimits: undefined,
+    uploadDir: undefined,
+    wsMaxMessageSize: 1024 * 1024,
+    wsPingInterval: 30,
     port: undefined,
     bind: undefined,
   };

@@ -8,6 +8,11 @@ export const runStartHooks: unique symbol = Symbol.for("frank.runStartHooks");
 /** Runs the app's stop hooks: the server calls it while it shuts down. */
 export const runStopHooks: unique symbol = Symbol.for("frank.runStopHooks");
 
+/** True when the app has WebSocket routes: the server loads `ws` before it listens. */
+export const usesWebSockets: unique symbol = Symbol.for("frank.usesWebSockets");
+/** The largest body a route matching a request accepts, when a route raises the server's limit. */
+export const maxBodySizeFor: unique symbol = Symbol.for("frank.maxBodySizeFor");
+
 export interface LifecycleHooks {
   [runStartHooks](): Promise<void>;
   [runStopHooks](): Promise<void>;

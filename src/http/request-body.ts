@@ -3,15 +3,25 @@
  * all come from the same bytes, so a handler (or a filter, or an App used as middleware in front
  * of another) may read them any number of times. A Web `Request` body can be consumed only once.
  */
+import { type FormFields, type FormOptions, type ParsedForm, readForm, urlencodedForm } from "./form.js";
+import { resolveFormLimits } from "./form-limits.js";
 import { HttpError } from "./http-error.js";
-import { parseQuery } from "./query.js";
+import type { FieldValue } from "./nest-fields.js";
 import { RequestState } from "./request-state.js";
+import type { UploadedFile } from "./uploaded-file.js";
 
-export type FormValue = string | File | FormValue[] | { [key: string]: FormValue };
-export type Form = Record<string, FormValue>;
+export type FormValue = FieldValue<UploadedFile>;
+export type Form = FormFields;
 
 const bytesOf = new RequestState<Promise<Uint8Array>>();
-const formsOf = new RequestState<{ promise: Promise<Form>; value?: Form }>();
+interface FormState {
+  promise: Promise<ParsedForm>;
+  value?: Form;
+  /** The limits it was parsed with, as text: a urlencoded form asked for with others is parsed again. */
+  limits: string;
+}
+
+const formsOf = new RequestState<FormState>();
 
 /** The media type without parameters, lower-cased; "" when there is none. */
 export function mediaTypeOf(req: Request): string {
@@ -45,15 +55,23 @@ export function isUrlencodedForm(req: Request): boolean {
   return type === "application/x-www-form-urlencoded" || (type === "" && req.method === "POST");
 }
 
-/** The form (urlencoded or multipart), parsed once; another content type is a 415. */
-export function requestForm(req: Request): Promise<Form> {
+/**
+ * The form (urlencoded or multipart), parsed once by http/form.ts with `options` (limits,
+ * upload folder) from the first call; another content type is a 415. A multipart body is parsed
+ * as it streams in, files to disk, unless the body was already read whole (then from those bytes).
+ */
+export function parsedRequestForm(req: Request, options: FormOptions = {}): Promise<ParsedForm> {
   let state = formsOf.get(req);
+  const limits = JSON.stringify(resolveFormLimits(options.limits));
+  // A urlencoded body is in memory: other limits (a route's own, stricter or wider) get their
+  // own parse; the first one stays what c.params hold. A multipart body streamed past once.
+  if (state !== undefined && state.limits !== limits && isUrlencodedType(req)) return parseForm(req, options);
   if (state === undefined) {
-    const promise = parseForm(req);
-    const entry: { promise: Promise<Form>; value?: Form } = { promise };
+    const promise = parseForm(req, options);
+    const entry: FormState = { promise, limits };
     promise.then(
       (form) => {
-        entry.value = form;
+        entry.value = form.fields;
       },
       () => {},
     );
@@ -63,33 +81,32 @@ export function requestForm(req: Request): Promise<Form> {
   return state.promise;
 }
 
+/** The form's fields, parsed once (see parsedRequestForm). */
+export function requestForm(req: Request, options?: FormOptions): Promise<Form> {
+  return parsedRequestForm(req, options).then((form) => form.fields);
+}
+
 /** The form if it has been read and parsed already (for merging into params), else undefined. */
 export function formIfRead(req: Request): Form | undefined {
   return formsOf.get(req)?.value;
 }
 
-async function parseForm(req: Request): Promise<Form> {
+function isUrlencodedType(req: Request): boolean {
   const type = mediaTypeOf(req);
-  if (type === "application/x-www-form-urlencoded" || type === "") return parseQuery(await requestText(req)) as Form;
-  if (type === "multipart/form-data") {
-    let data: FormData;
-    try {
-      const bytes = await requestBytes(req);
-      data = await new Response(bytes as BodyInit, {
-        headers: { "content-type": req.headers.get("content-type") ?? "" },
-      }).formData();
-    } catch (error) {
-      throw new HttpError(400, "Malformed multipart form body", { cause: error });
-    }
-    const fields: Form = {};
-    for (const [name, value] of data) {
-      const previous = fields[name];
-      fields[name] =
-        previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
-    }
-    return fields;
+  return type === "" || type === "application/x-www-form-urlencoded";
+}
+
+async function parseForm(req: Request, options: FormOptions): Promise<ParsedForm> {
+  const type = mediaTypeOf(req);
+  if (isUrlencodedType(req)) {
+    const fields = urlencodedForm(await requestText(req), resolveFormLimits(options.limits));
+    return { fields, files: [], dispose: async () => {} };
   }
-  throw new HttpError(415, `Expected a form (application/x-www-form-urlencoded or multipart/form-data), got ${type}`);
+  const bytes = bytesOf.get(req);
+  if (bytes === undefined || type !== "multipart/form-data") return readForm(req, options);
+  // The body was read whole already (c.body()): the same parse, from those bytes.
+  const whole = await bytes;
+  return readForm(new Request(req.url, { method: "POST", headers: req.headers, body: whole as BodyInit }), options);
 }
 
 /**

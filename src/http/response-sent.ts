@@ -9,7 +9,8 @@
 /** Present (true) on requests whose server reports sent responses. */
 export const REPORTS_RESPONSE_SENT: unique symbol = Symbol.for("frank.reportsResponseSent");
 
-export type SentListener = (bytes: number, aborted: boolean) => void;
+/** `status` is given when what went out differs from the Response's own (101 for a WebSocket upgrade). */
+export type SentListener = (bytes: number, aborted: boolean, status?: number) => void;
 
 // A slot on the response itself: a WeakMap entry per request costs more (in the collector too).
 const kSentListener: unique symbol = Symbol("frank.sentListener");
@@ -25,10 +26,13 @@ export function whenResponseSent(res: Response, listener: SentListener): void {
   (res as Listened)[kSentListener] = listener;
 }
 
-/** For servers: `res` is done; `bytes` of its body went out; `aborted` when it did not complete. */
-export function responseSent(res: Response, bytes: number, aborted: boolean): void {
+/**
+ * For servers: `res` is done; `bytes` of its body went out; `aborted` when it did not complete;
+ * `status` when the status sent was not the Response's (a WebSocket's 101, a refused handshake's 400).
+ */
+export function responseSent(res: Response, bytes: number, aborted: boolean, status?: number): void {
   const listener = (res as Listened)[kSentListener];
   if (listener === undefined) return;
   (res as Listened)[kSentListener] = undefined;
-  listener(bytes, aborted);
+  listener(bytes, aborted, status);
 }

@@ -213,7 +213,8 @@ export function accessLog(options: AccessLogOptions = {}): Middleware {
   /** The response as the client gets it; its line is written once it has been sent (or abandoned). */
   const track = (req: Request, response: Response, started: number): Response => {
     const status = response.status;
-    const finish = (bytes: number, aborted: boolean) => logLine(req, status, started, bytes, aborted);
+    // `sent` differs from the Response's status for a WebSocket upgrade (101, logged at its close).
+    const finish = (bytes: number, aborted: boolean, sent = status) => logLine(req, sent, started, bytes, aborted);
     if (serverReportsSent(req)) {
       whenResponseSent(response, finish);
       return response;

@@ -1,3 +1,4 @@
+import { byteSize } from "../http/byte-size.js";
 import { ConfigError } from "./config-error.js";
 import type { Sourced } from "./config.js";
 import { DEFAULT_LIVENESS_PATH, DEFAULT_READINESS_PATH } from "./health.js";
@@ -96,29 +97,13 @@ export function parseDuration(raw: unknown, source: string): number {
   return Math.round(match[2] === "ms" ? amount : amount * 1000);
 }
 
-const SIZE_UNITS: Record<string, number> = {
-  "": 1,
-  b: 1,
-  k: 1024,
-  kb: 1024,
-  kib: 1024,
-  m: 1024 ** 2,
-  mb: 1024 ** 2,
-  mib: 1024 ** 2,
-  g: 1024 ** 3,
-  gb: 1024 ** 3,
-  gib: 1024 ** 3,
-};
-
 /** Bytes as a number or text with a binary unit ("1048576", "512kb", "1mb"). */
 export function parseSize(raw: unknown, source: string): number {
-  const text = String(raw).trim().toLowerCase();
-  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/.exec(text);
-  const unit = match ? SIZE_UNITS[match[2]] : undefined;
-  if (!match || unit === undefined || (typeof raw !== "number" && typeof raw !== "string")) {
+  const size = byteSize(raw);
+  if (size === undefined || size === Number.POSITIVE_INFINITY) {
     throw new ConfigError(`${source} is "${String(raw)}", which is not a size (bytes such as 1048576, or 512kb, 1mb)`);
   }
-  return Math.floor(Number(match[1]) * unit);
+  return size;
 }
 
 /** A path such as /livez, or off (false, "off", "false", "0", "none") to turn the endpoint off. */

@@ -108,20 +108,27 @@ function tooLarge(maxBytes: number, declared?: number): Response {
   });
 }
 
-/** A copy of the body stream that fails with 413 once more than `maxBytes` have passed. */
+/** A copy of the body stream that fails with 413 once more than the limit has passed; `raise` may lift the limit once. */
 function limitedBody(
   body: ReadableStream<Uint8Array>,
   maxBytes: number,
-  onExceeded: () => void,
+  raise: () => number | undefined,
+  onExceeded: (limit: number) => void,
 ): ReadableStream<Uint8Array> {
   let seen = 0;
+  let limit = maxBytes;
+  let asked = false;
   return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         seen += chunk.byteLength;
-        if (seen > maxBytes) {
-          onExceeded();
-          controller.error(new HttpError(413, tooLargeMessage(maxBytes)));
+        if (seen > limit && !asked) {
+          asked = true;
+          limit = Math.max(limit, raise() ?? limit);
+        }
+        if (seen > limit) {
+          onExceeded(limit);
+          controller.error(new HttpError(413, tooLargeMessage(limit)));
           return;
         }
         controller.enqueue(chunk);
@@ -141,13 +148,17 @@ function withConnectionClose(response: Response): Response {
   }
 }
 
+/** The largest body the routes for a request accept, when they raise the server's limit (a frank App's `maxBodySize` route option). */
+export type RouteBodyLimit = (req: Request) => number | undefined;
+
 /**
  * Refuses request bodies over `maxBytes` with 413. A declared Content-Length over the limit
  * is refused before the handler runs, without reading a byte of the body; a chunked body is
  * counted as the handler reads it, and reading fails with a 413 HttpError at the limit.
  * Either way the connection closes after the answer, so the rest is never read.
+ * `routeLimit` is asked only for a body over `maxBytes`: a route may let a larger one through.
  */
-export function limitRequestBody(handler: Handler, maxBytes: number): Handler {
+export function limitRequestBody(handler: Handler, maxBytes: number, routeLimit?: RouteBodyLimit): Handler {
   return (req) => {
     const method = req.method;
     if (method === "GET" || method === "HEAD") return handler(req);
@@ -155,15 +166,23 @@ export function limitRequestBody(handler: Handler, maxBytes: number): Handler {
     const length = headers.get("content-length");
     if (length !== null) {
       const declared = Number(length);
-      return declared > maxBytes ? tooLarge(maxBytes, declared) : handler(req);
+      if (declared <= maxBytes) return handler(req);
+      const limit = Math.max(maxBytes, routeLimit?.(req) ?? maxBytes);
+      return declared > limit ? tooLarge(limit, declared) : handler(req);
     }
     if (!headers.has("transfer-encoding") || req.body === null) return handler(req);
-    let exceeded = false;
-    const limited = derivedRequest(req, { body: limitedBody(req.body, maxBytes, () => (exceeded = true)) });
+    let exceeded: number | undefined;
+    const body = limitedBody(
+      req.body,
+      maxBytes,
+      () => routeLimit?.(req),
+      (limit) => (exceeded = limit),
+    );
+    const limited = derivedRequest(req, { body });
     return Promise.resolve(handler(limited)).then(
-      (response) => (exceeded ? withConnectionClose(response) : response),
+      (response) => (exceeded !== undefined ? withConnectionClose(response) : response),
       (error: unknown) => {
-        if (exceeded) return tooLarge(maxBytes);
+        if (exceeded !== undefined) return tooLarge(exceeded);
         throw error;
       },
     );

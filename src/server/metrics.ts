@@ -5,14 +5,20 @@ import { SHUTDOWN_PHASES, type ShutdownPhase } from "./shutdown.js";
 
 const PHASE_LABELS = SHUTDOWN_PHASES.map((phase) => labelPairs({ phase }));
 
-/** Everything `/metrics` reports for one process: its requests, the process and Node, its shutdown phase. */
+/**
+ * Everything `/metrics` reports for one process: its requests, the process and Node, its
+ * shutdown phase and its open WebSockets.
+ */
 export class ServerMetrics {
   readonly http = new HttpMetrics();
   readonly process = new ProcessMetrics();
   readonly #phase: () => ShutdownPhase;
+  readonly #openWebSockets: () => number;
 
-  constructor(phase: () => ShutdownPhase) {
+  /** Both are read at scrape time only: nothing is counted per request or per message. */
+  constructor(phase: () => ShutdownPhase, openWebSockets: () => number = () => 0) {
     this.#phase = phase;
+    this.#openWebSockets = openWebSockets;
   }
 
   /** The exposition, in Prometheus text format 0.0.4. */
@@ -29,6 +35,14 @@ export class ServerMetrics {
     for (let i = 0; i < SHUTDOWN_PHASES.length; i++) {
       out.sample("frank_shutdown_phase", PHASE_LABELS[i], SHUTDOWN_PHASES[i] === phase ? 1 : 0);
     }
+    // An upgrade is counted in http_requests_total once, at its handshake (101); the socket's
+    // lifetime is this gauge's, so a rolling restart shows the sockets going to zero.
+    out.single(
+      "frank_websockets_open",
+      "gauge",
+      "WebSockets open in this process (closed with 1001 when the drain starts).",
+      this.#openWebSockets(),
+    );
     await this.process.write(out);
     return out.text();
   }

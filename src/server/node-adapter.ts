@@ -1,11 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { Handler } from "../http/types.js";
 import { statusOf } from "../http/error-status.js";
+import { webSocketHooksOf } from "../http/websocket.js";
 import { HttpError, statusText } from "../http/http-error.js";
 import { responseSent } from "../http/response-sent.js";
 import { exchangeEnded } from "./exchange-end.js";
 import { createRequest } from "./node-request.js";
 import { requestUrl } from "./request-url.js";
+import { upgradeHead } from "./upgrades.js";
+import { acceptWebSocket } from "./websocket.js";
 import { writeResponse } from "./write-response.js";
 
 export interface NodeListenerOptions {
@@ -13,6 +17,10 @@ export interface NodeListenerOptions {
   onError?: (error: unknown, request: Request) => void;
   /** Longest request target (path + query) accepted; longer ones get 414. Default 8192. */
   maxUrlLength?: number;
+  /** Aborts when the server starts draining; requests carry it (http/drain-signal.ts). */
+  drainSignal?: AbortSignal;
+  /** Follows each WebSocket with what asks it to go (GracefulShutdown.trackUpgrade). */
+  trackUpgrade?: (socket: Socket, goAway: () => void) => void;
 }
 
 export const DEFAULT_MAX_URL_LENGTH = 8192;
@@ -54,6 +62,7 @@ export function toNodeListener(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const onError = options.onError ?? defaultOnError;
   const maxUrlLength = options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH;
+  const drainSignal = options.drainSignal;
 
   function fail(res: ServerResponse, request: Request, error: unknown): void {
     const { status, message } = errorStatus(error);
@@ -70,6 +79,23 @@ export function toNodeListener(
     if (!(response instanceof Response)) {
       fail(res, request, new TypeError(`the handler returned ${describe(response)} instead of a Response`));
       return;
+    }
+    // A request that came as an upgrade (see upgrades.ts) whose answer asks for a WebSocket.
+    const head = upgradeHead(res.req);
+    if (head !== undefined) {
+      const hooks = webSocketHooksOf(response, request);
+      if (hooks !== undefined) {
+        try {
+          acceptWebSocket(res.req, res, head, request, response, hooks, {
+            track: options.trackUpgrade,
+            onError,
+            handshakeEnded: (status, aborted) => exchangeEnded(request, status, aborted),
+          });
+        } catch (error) {
+          writeFailed(res, request, response, error);
+        }
+        return;
+      }
     }
     let written: number | Promise<number>;
     try {
@@ -110,7 +136,7 @@ export function toNodeListener(
       sendPlain(res, 400, "Bad Request: the request target and Host header do not form a valid URL");
       return;
     }
-    const request = createRequest(req, url, res);
+    const request = createRequest(req, url, res, drainSignal);
 
     let result: Response | Promise<Response>;
     try {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { CLIENT_ADDRESS } from "../http/client-address.js";
 import { ClientClosedRequest } from "../http/client-closed.js";
 import { HTTP_VERSION } from "../http/connection-info.js";
+import { DRAIN_SIGNAL } from "../http/drain-signal.js";
 import { lazyPrototype } from "../http/lazy-prototype.js";
 import { REPORTS_RESPONSE_SENT } from "../http/response-sent.js";
 import { MATCHED_ROUTE } from "../http/route-record.js";
@@ -38,6 +39,7 @@ interface LazyRequest extends Request {
   [kReal]: Request | undefined;
   /** The body was read whole by text()/json()/arrayBuffer() without a Web stream. */
   [kBodyRead]: boolean;
+  [DRAIN_SIGNAL]: AbortSignal | undefined;
 }
 
 /** Bytes of request body buffered in the Web stream before the socket is paused. */
@@ -245,8 +247,16 @@ const lazyRequestPrototype = lazyPrototype<LazyRequest>(
   realOf,
 );
 
-/** The Request for a Node request; `response` is where its answer goes (its early close aborts `signal`). */
-export function createRequest(incoming: IncomingMessage, url: string, response: ServerResponse): Request {
+/**
+ * The Request for a Node request; `response` is where its answer goes (its early close aborts
+ * `signal`); `drainSignal` aborts when the server starts draining (see http/drain-signal.ts).
+ */
+export function createRequest(
+  incoming: IncomingMessage,
+  url: string,
+  response: ServerResponse,
+  drainSignal?: AbortSignal,
+): Request {
   const lazy = Object.create(lazyRequestPrototype) as LazyRequest;
   lazy[kIncoming] = incoming;
   lazy[kUrl] = url;
@@ -258,6 +268,7 @@ export function createRequest(incoming: IncomingMessage, url: string, response: 
   // Set later by the App and the observers; present from the start, every request has one shape.
   (lazy as Request & { [MATCHED_ROUTE]?: string })[MATCHED_ROUTE] = undefined;
   initExchangeFields(lazy);
+  lazy[DRAIN_SIGNAL] = drainSignal;
   return lazy;
 }
 

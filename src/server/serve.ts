@@ -2,12 +2,17 @@ import { createServer } from "node:http";
 import { toHandler, type Handler, type Middleware, type Servable } from "../http/types.js";
 import { bannerLines, listeningUrls, warningLines } from "./banner.js";
 import { resolveServerConfig, type ServerConfig } from "./config.js";
-import { ConfigError } from "./config-error.js";
 import { withHealthChecks } from "./health.js";
 import { limitsOf, type LifecycleConfig } from "./lifecycle-config.js";
-import { explainClientErrors, limitRequestBody, serverOptions } from "./limits.js";
+import { explainClientErrors, limitRequestBody, type RouteBodyLimit, serverOptions } from "./limits.js";
 import { LISTEN_HINT_VARIABLE } from "../http/listen-hint.js";
-import { type LifecycleHooks, runStartHooks, runStopHooks } from "../http/lifecycle-hooks.js";
+import {
+  type LifecycleHooks,
+  maxBodySizeFor,
+  runStartHooks,
+  runStopHooks,
+  usesWebSockets,
+} from "../http/lifecycle-hooks.js";
 import { listenAll, type BoundAddress } from "./listen.js";
 import { clusterRender, gatherMetricsForWorkers } from "./cluster-metrics.js";
 import { ServerMetrics } from "./metrics.js";
@@ -16,6 +21,9 @@ import { toNodeListener, type NodeListenerOptions } from "./node-adapter.js";
 import { observeRequests } from "./request-observer.js";
 import { GracefulShutdown } from "./shutdown.js";
 import { exitOnSignals } from "./signals.js";
+import { answerUpgrades } from "./upgrades.js";
+import { requireWs } from "./websocket.js";
+import { ConfigError } from "./config-error.js";
 import { isWorkerProcess, onShutdownFromPrimary, reportToPrimary, startWorkers } from "./workers.js";
 
 /** The access log and error log in one format; server/ cannot import middleware/, so the launcher passes frank's. */
@@ -68,6 +76,11 @@ export interface RunningServer {
   config: ServerConfig;
   /** Runs the shutdown sequence (readiness off, delay, drain, onStop) and resolves when it is done. */
   close(): Promise<void>;
+  /**
+   * This process's shutdown sequence: its `phase` (and "phase" events), requests in flight and
+   * open WebSockets, for metrics. Undefined in the primary of `workers`, where each worker has its own.
+   */
+  shutdown: GracefulShutdown | undefined;
 }
 
 /** Sinatra's settings (port, bind, drainTimeout...), read from any app that has them (server/ never imports app/). */
@@ -101,6 +114,26 @@ function hooksOf(app: Servable): { start(): Promise<unknown>; stop(): Promise<un
   };
 }
 
+/** A frank App's per-route body limits (its `maxBodySize` route option), duck-typed. */
+function routeBodyLimitOf(app: Servable): RouteBodyLimit | undefined {
+  const limits = app as { [maxBodySizeFor]?: RouteBodyLimit };
+  const limitFor = limits[maxBodySizeFor];
+  return typeof limitFor === "function" ? (req) => limitFor.call(app, req) : undefined;
+}
+
+/**
+ * An app that says it has WebSocket routes (a frank App's `usesWebSockets` symbol) gets the `ws`
+ * package loaded before frank listens, so a missing package or a wrong WebSocket setting stops
+ * the start with one line instead of failing the first upgrade.
+ */
+function prepareWebSockets(app: Servable): void {
+  try {
+    if ((app as { [usesWebSockets]?: boolean })[usesWebSockets] === true) requireWs();
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
 function localUrlFor(bound: BoundAddress): string {
   const address =
     bound.address === "::"
@@ -126,7 +159,7 @@ function servedHandler(
   metrics: ServerMetrics | undefined,
   render: (() => Promise<string>) | undefined,
 ): Handler {
-  const limited = limitRequestBody(toHandler(app), lifecycle.maxBodyBytes.value);
+  const limited = limitRequestBody(toHandler(app), lifecycle.maxBodyBytes.value, routeBodyLimitOf(app));
   const metricsPath = lifecycle.metricsPath.value;
   const serverPaths = (handler: Handler) => {
     const withMetrics =
@@ -181,6 +214,7 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
 
   let addresses: BoundAddress[];
   let close: () => Promise<void>;
+  let sequence: GracefulShutdown | undefined;
   if (config.workers.value > 1 && !worker) {
     if (lifecycle.metricsPath.value !== false) gatherMetricsForWorkers();
     const pool = await startWorkers(config.workers.value, { APP_ENV: config.environment.value });
@@ -189,13 +223,13 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
     close = () => pool.shutdown(lifecycle.shutdownDelayMs.value + lifecycle.drainTimeoutMs.value + 5_000);
   } else {
     const hooks = hooksOf(app);
-    const shutdown = new GracefulShutdown({
+    const shutdown = (sequence = new GracefulShutdown({
       shutdownDelayMs: lifecycle.shutdownDelayMs.value,
       drainTimeoutMs: lifecycle.drainTimeoutMs.value,
       // The steps are news only when someone watches; requests cut off are always reported.
       log: quiet ? () => {} : (line) => console.error(line),
       onStopped: () => hooks.stop(),
-    });
+    }));
     const logFormat =
       lifecycle.accessLog.value !== "off"
         ? lifecycle.accessLog.value
@@ -203,7 +237,14 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
           ? "dev"
           : "json";
     const logging = options.logging?.(logFormat);
-    const metrics = lifecycle.metricsPath.value === false ? undefined : new ServerMetrics(() => shutdown.phase);
+    prepareWebSockets(app);
+    const metrics =
+      lifecycle.metricsPath.value === false
+        ? undefined
+        : new ServerMetrics(
+            () => shutdown.phase,
+            () => shutdown.openUpgrades,
+          );
     shutdown.on("phase", (phase) => {
       if (phase === "stopped") metrics?.process.stop();
     });
@@ -212,6 +253,8 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
     const listener = toNodeListener(servedHandler(app, lifecycle, shutdown, logging, metrics, render), {
       ...options,
       onError: options.onError ?? logging?.logError,
+      drainSignal: shutdown.drainSignal,
+      trackUpgrade: (socket, goAway) => shutdown.trackUpgrade(socket, goAway),
     });
     const limits = limitsOf(lifecycle);
     try {
@@ -219,6 +262,7 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
         () => {
           const server = createServer(serverOptions(limits), listener);
           explainClientErrors(server, limits);
+          answerUpgrades(server, listener);
           shutdown.track(server);
           return server;
         },
@@ -257,6 +301,7 @@ export async function serve(app: Servable, options: ServeOptions = {}): Promise<
     localUrl: localUrlFor(addresses[0]),
     addresses,
     config,
+    shutdown: sequence,
     close: () => {
       removeSignalHandlers();
       return close();

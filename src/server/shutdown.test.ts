@@ -102,7 +102,7 @@ test("after the delay the listener refuses new connections", async () => {
   const done = shutdown.shutdown();
   await draining;
   await assert.rejects(get(port, "/"), { code: "ECONNREFUSED" });
-  assert.deepEqual(await done, { cut: [] });
+  assert.deepEqual(await done, { cut: [], droppedUpgrades: 0 });
   assert.equal(shutdown.phase, "stopped");
 });
 
@@ -118,7 +118,7 @@ test("an in-flight request finishes during the drain and its response says Conne
   held[0]();
   const { status, body, connection } = await answer;
   assert.deepEqual({ status, body, connection }, { status: 200, body: "held", connection: "close" });
-  assert.deepEqual(await done, { cut: [] });
+  assert.deepEqual(await done, { cut: [], droppedUpgrades: 0 });
 });
 
 test("idle keep-alive connections are closed when the drain starts", async () => {
@@ -145,7 +145,7 @@ test("a connection whose keep-alive response went out before shutdown is closed 
   assert.equal(socket.destroyed, false, "the response is still running");
   held[0]();
   await once(socket, "close");
-  assert.deepEqual(await done, { cut: [] });
+  assert.deepEqual(await done, { cut: [], droppedUpgrades: 0 });
 });
 
 test("requests still running at the drain timeout are cut off and logged", async () => {
@@ -154,7 +154,7 @@ test("requests still running at the drain timeout are cut off and logged", async
   const answer = get(port, "/hold");
   await arrived;
   const report = await shutdown.shutdown();
-  assert.deepEqual(report, { cut: ["GET /hold"] });
+  assert.deepEqual(report, { cut: ["GET /hold"], droppedUpgrades: 0 });
   await assert.rejects(answer, { code: "ECONNRESET" });
   assert.ok(
     logged.some((line) => /cut off GET \/hold/.test(line)),

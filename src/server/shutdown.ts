@@ -25,6 +25,8 @@ export interface ShutdownOptions {
 export interface ShutdownReport {
   /** "METHOD /path" of every request still running at the drain timeout, which was cut off. */
   cut: string[];
+  /** Upgraded connections (WebSockets) that had not closed by the drain timeout and were dropped. */
+  droppedUpgrades: number;
 }
 
 /** When the request of a response arrived (ms since the epoch), for the drain-timeout report. */
@@ -44,8 +46,11 @@ function seconds(ms: number): string {
  * readiness off → `shutdownDelayMs` while still serving → stop accepting → in-flight requests
  * finish, up to `drainTimeoutMs` → idle keep-alive connections closed → stop hooks.
  * From the first step on, every response carries `Connection: close`, so proxies stop
- * reusing connections to this process before the listener closes.
- * Emits "phase" with each new ShutdownPhase.
+ * reusing connections to this process before the listener closes. When the drain starts,
+ * `drainSignal` aborts (server-sent event streams end) and upgraded connections are asked to
+ * go (WebSockets close with 1001), so their clients reconnect to a process that stays.
+ * Emits "phase" with each new ShutdownPhase; `phase`, `requestsInFlight` and `openUpgrades`
+ * can be read at any time (for metrics).
  */
 export class GracefulShutdown extends EventEmitter {
   readonly #options: ShutdownOptions;
@@ -54,6 +59,10 @@ export class GracefulShutdown extends EventEmitter {
   readonly #servers: Server[] = [];
   /** Open connections; the response each is busy with is in flight. Followed per connection, not per request. */
   readonly #sockets = new Set<HttpSocket>();
+  /** Connections taken over by an upgrade (WebSockets), each with what asks it to close. */
+  readonly #upgraded = new Map<Socket, () => void>();
+  /** Aborted when the drain starts: long-lived responses (server-sent events) end on it. */
+  readonly #draining = new AbortController();
   #phase: ShutdownPhase = "serving";
   #running: Promise<ShutdownReport> | undefined;
 
@@ -71,6 +80,36 @@ export class GracefulShutdown extends EventEmitter {
   /** What `/readyz` reports: true until shutdown starts. */
   get ready(): boolean {
     return this.#phase === "serving";
+  }
+
+  /** Aborts when the drain starts (the listeners close): long-lived responses should end then. */
+  get drainSignal(): AbortSignal {
+    return this.#draining.signal;
+  }
+
+  /** Responses being written right now. */
+  get requestsInFlight(): number {
+    return this.#inFlight().length;
+  }
+
+  /** Open upgraded connections (WebSockets). */
+  get openUpgrades(): number {
+    let open = 0;
+    // A destroyed socket's "close" event comes a tick later; it is not open any more.
+    for (const socket of this.#upgraded.keys()) if (!socket.destroyed) open++;
+    return open;
+  }
+
+  /**
+   * Follows a connection taken over by an upgrade: `goAway` is called when the drain starts
+   * (a WebSocket closes with 1001), and the socket is destroyed if still open at the drain
+   * timeout. One upgraded while the drain runs is asked to go at once.
+   */
+  trackUpgrade(socket: Socket, goAway: () => void): void {
+    if (socket.destroyed) return;
+    this.#upgraded.set(socket, goAway);
+    socket.once("close", () => this.#upgraded.delete(socket));
+    if (this.#phase === "draining" || this.#phase === "stopped") goAway();
   }
 
   /** Follows a listener's connections and requests; call before it accepts connections. */
@@ -137,16 +176,23 @@ export class GracefulShutdown extends EventEmitter {
     const inFlight = this.#inFlight();
     for (const res of inFlight) this.#closeAfter(res);
     const running = inFlight.length;
+    const upgraded = this.#upgraded.size;
+    this.#draining.abort();
+    for (const goAway of this.#upgraded.values()) goAway();
     // The listeners close first, so the line below is true by the time anyone reads it.
     const closed = Promise.all(
       this.#servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
     );
     this.#closeIdleConnections();
+    const waitingFor = [
+      running > 0 ? `${running} request${running === 1 ? "" : "s"} in flight` : "",
+      upgraded > 0 ? `${upgraded} WebSocket${upgraded === 1 ? "" : "s"} closing (1001)` : "",
+    ].filter(Boolean);
     this.#log(
       `frank: stopped accepting connections; ` +
-        (running === 0
+        (waitingFor.length === 0
           ? "no requests in flight"
-          : `waiting up to ${seconds(drainTimeoutMs)} for ${running} request${running === 1 ? "" : "s"} in flight`),
+          : `waiting up to ${seconds(drainTimeoutMs)} for ${waitingFor.join(" and ")}`),
     );
 
     let timer: NodeJS.Timeout | undefined;
@@ -154,6 +200,7 @@ export class GracefulShutdown extends EventEmitter {
     const outcome = await Promise.race([closed, timedOut]);
     clearTimeout(timer);
     const cut: string[] = [];
+    let droppedUpgrades = 0;
     if (outcome === "timeout") {
       const now = Date.now();
       for (const res of this.#inFlight()) {
@@ -163,11 +210,16 @@ export class GracefulShutdown extends EventEmitter {
         this.#warn(`frank: drain timeout (${seconds(drainTimeoutMs)}): cut off ${request}${took}`);
       }
       for (const server of this.#servers) server.closeAllConnections();
+      // Node's HTTP server no longer knows upgraded sockets; the listener waits for them all the same.
+      droppedUpgrades = this.openUpgrades;
+      if (droppedUpgrades > 0)
+        this.#warn(`frank: drain timeout: dropped ${droppedUpgrades} WebSocket(s) that did not close`);
+      for (const socket of this.#upgraded.keys()) socket.destroy();
       await closed;
     }
 
     await this.#options.onStopped?.();
     this.#setPhase("stopped");
-    return { cut };
+    return { cut, droppedUpgrades };
   }
 }

@@ -10,11 +10,11 @@ import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { createPod, netnsUnavailableReason, type Pod } from "../support/netns.js";
-import { startIngress, nginxUnavailableReason, type Ingress } from "../support/nginx.js";
+import { startIngress, nginxUnavailableReason } from "../support/nginx.js";
 import { launcherUnavailableReason, startFrank, waitUntilServing, type FrankInPod } from "../support/frank-in-pod.js";
 import { skipUnlessAvailable } from "../support/prerequisites.js";
-import { httpGet } from "../support/http.js";
 import { waitFor } from "../support/wait.js";
+import { watchEndpoints } from "../support/endpoints.js";
 import { describeLoad, runLoad, type LoadResult } from "../support/load.js";
 
 const skip = skipUnlessAvailable(netnsUnavailableReason(), nginxUnavailableReason(), launcherUnavailableReason());
@@ -31,44 +31,6 @@ const REQUESTS = [
   { method: "GET", path: "/index.html" },
   { method: "POST", path: "/", body: "{}" },
 ];
-
-/**
- * The endpoint controller: polls every pod's /readyz and rewrites nginx's upstreams (a real
- * reload) whenever the set of ready pods changes. Bounded: it stops when told to.
- */
-function watchEndpoints(ingress: Ingress, pods: Pod[]) {
-  let ready = pods.map(() => true);
-  let running = true;
-  const changes: string[] = [];
-  const loop = (async () => {
-    while (running) {
-      const now = await Promise.all(
-        pods.map((pod) =>
-          httpGet(`http://${pod.ipv4}:${PORT}/readyz`, { timeoutMs: 500 }).then(
-            (answer) => answer.status === 200,
-            () => false,
-          ),
-        ),
-      );
-      if (now.some((isReady, index) => isReady !== ready[index])) {
-        ready = now;
-        changes.push(pods.map((pod, index) => `${pod.name}:${ready[index] ? "ready" : "not ready"}`).join(" "));
-        await ingress.reload({
-          upstreams: pods.filter((_, index) => ready[index]).map((pod) => ({ host: pod.ipv4!, port: PORT })),
-        });
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  })();
-  return {
-    isReady: (index: number) => ready[index],
-    changes,
-    async stop() {
-      running = false;
-      await loop;
-    },
-  };
-}
 
 interface RestartOutcome {
   load: LoadResult;
@@ -93,7 +55,7 @@ async function rollingRestart(
     keepalive: 16,
   });
   t.after(() => ingress.stop());
-  const watcher = watchEndpoints(ingress, pods);
+  const watcher = watchEndpoints(ingress, pods, PORT);
   t.after(() => watcher.stop());
 
   const loadStarted = Date.now();

@@ -4,7 +4,7 @@
 // by SIGHUP to the master; the new configuration is live once its generation is answered.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { mkdtemp, writeFile, readFile, rm, chmod } from "node:fs/promises";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./ports.js";
@@ -30,6 +30,10 @@ export interface IngressOptions {
   /** `proxy_connect_timeout`, `proxy_read_timeout` (e.g. "2s"); nginx's defaults when absent. */
   proxyConnectTimeout?: string;
   proxyReadTimeout?: string;
+  /** Pass WebSocket upgrades through (Upgrade and Connection headers), as ingress-nginx does. */
+  websockets?: boolean;
+  /** Compress text answers (ingress-nginx's use-gzip): gzip buffers what it compresses unless told to flush. */
+  gzip?: boolean;
 }
 
 export interface Ingress {
@@ -68,13 +72,51 @@ export function nginxUnavailableReason(): string | undefined {
 const GENERATION_PATH = "/__ingress_generation";
 
 /** Worker processes of an nginx master (its children, from /proc). */
-function workerCount(masterPid: number): number {
-  let count = 0;
+function workerPids(masterPid: number): number[] {
+  const pids: number[] = [];
   for (const task of readdirSync(`/proc/${masterPid}/task`)) {
     const children = readFileSync(`/proc/${masterPid}/task/${task}/children`, "utf8").trim();
-    if (children) count += children.split(/\s+/).length;
+    if (children) pids.push(...children.split(/\s+/).map(Number));
+  }
+  return pids;
+}
+
+/** The inode of the socket listening on 127.0.0.1:port (from /proc/net/tcp), or undefined. */
+function listenerInode(port: number): string | undefined {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+  for (const line of readFileSync("/proc/net/tcp", "utf8").split("\n").slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[1] === local && fields[3] === "0A") return fields[9];
+  }
+  return undefined;
+}
+
+/**
+ * Workers that still hold the listening socket. A worker told to quit by a reload closes its
+ * listener at once, but lives on while its connections last: with WebSockets open, that can
+ * be minutes, as in a real Ingress.
+ */
+function workersListening(masterPid: number, port: number): number {
+  const inode = listenerInode(port);
+  if (inode === undefined) return 0;
+  const target = `socket:[${inode}]`;
+  let count = 0;
+  for (const pid of workerPids(masterPid)) {
+    try {
+      if (readdirSync(`/proc/${pid}/fd`).some((fd) => readlinkOrEmpty(`/proc/${pid}/fd/${fd}`) === target)) count++;
+    } catch {
+      // the worker exited meanwhile
+    }
   }
   return count;
+}
+
+function readlinkOrEmpty(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return "";
+  }
 }
 const START_ATTEMPTS = 5;
 const runningMasters = new Set<number>();
@@ -136,9 +178,9 @@ export async function startIngress(options: IngressOptions): Promise<Ingress> {
           await waitFor(() => answersGeneration(url, generation), {
             description: `nginx to load configuration generation ${generation} (see ${errorLogPath})`,
           });
-          // The old worker can still accept a connection until it has closed its listener: wait until it is gone.
-          await waitFor(async () => workerCount(master.pid!) === 1, {
-            description: `nginx's previous worker to exit after reload (see ${errorLogPath})`,
+          // The old worker can still accept a connection until it has closed its listener: wait until it has.
+          await waitFor(async () => workersListening(master.pid!, port) === 1, {
+            description: `nginx's previous worker to close its listener after reload (see ${errorLogPath})`,
           });
         },
         errorLog: () => readFile(errorLogPath, "utf8"),
@@ -185,8 +227,12 @@ function renderConfig(dir: string, port: number, options: IngressOptions, genera
     options.keepaliveTimeout ? `    keepalive_timeout ${options.keepaliveTimeout};` : "",
   ].filter(Boolean);
   const locationExtras = [
-    // Upstream keep-alive needs HTTP/1.1 and no "Connection: close" from nginx.
-    options.keepalive !== undefined ? 'proxy_http_version 1.1;\n      proxy_set_header Connection "";' : "",
+    // Upstream keep-alive needs HTTP/1.1 and no "Connection: close" from nginx; an upgrade needs Upgrade and Connection passed on.
+    options.websockets
+      ? "proxy_http_version 1.1;\n      proxy_set_header Upgrade $http_upgrade;\n      proxy_set_header Connection $connection_upgrade;"
+      : options.keepalive !== undefined
+        ? 'proxy_http_version 1.1;\n      proxy_set_header Connection "";'
+        : "",
     options.proxyNextUpstream ? `proxy_next_upstream ${options.proxyNextUpstream};` : "",
     options.proxyConnectTimeout ? `proxy_connect_timeout ${options.proxyConnectTimeout};` : "",
     options.proxyReadTimeout ? `proxy_read_timeout ${options.proxyReadTimeout};` : "",
@@ -199,13 +245,17 @@ pid ${join(dir, "nginx.pid")};
 error_log ${join(dir, "error.log")} notice;
 events { worker_connections 1024; }
 http {
-  access_log ${join(dir, "access.log")};
+  access_log ${join(dir, "access.log")};${options.gzip ? "\n  gzip on;\n  gzip_types text/plain text/event-stream application/json;" : ""}
   client_body_temp_path ${join(dir, "client_body")};
   proxy_temp_path ${join(dir, "proxy")};
   fastcgi_temp_path ${join(dir, "fastcgi")};
   uwsgi_temp_path ${join(dir, "uwsgi")};
   scgi_temp_path ${join(dir, "scgi")};
-  upstream frank_pods {
+${
+  options.websockets
+    ? `  map $http_upgrade $connection_upgrade {\n    default upgrade;\n    '' ${options.keepalive !== undefined ? '""' : "close"};\n  }\n`
+    : ""
+}  upstream frank_pods {
 ${[...servers, ...upstreamExtras].join("\n")}
   }
   server {

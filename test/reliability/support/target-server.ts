@@ -36,6 +36,7 @@ const app = new App();
 app.set({
   environment: "production",
   publicFolder: folder,
+  uploadDir: process.env.FRANK_RELIABILITY_UPLOADS,
   dumpErrors: false,
   sessions: { secret: "reliability-secret-reliability-secret-0123456789" },
 });
@@ -58,6 +59,22 @@ app.get("/etag", (c) => {
   c.etag("v1");
   c.lastModified(new Date("2024-01-01T00:00:00Z"));
   return "tagged";
+});
+/**
+ * Forms of up to 8 MiB with part and field counts high enough that only the shape of a hostile
+ * body matters. c.form() keeps its default of 20 files: each file is a file on disk.
+ */
+const HOSTILE_FORM_LIMITS = { maxParts: 1_000_000, maxFields: 1_000_000 };
+app.post("/form", { maxBodySize: "8mb" }, async (c) =>
+  c.json({ fields: Object.keys(await c.form(HOSTILE_FORM_LIMITS)).length }),
+);
+app.post("/parts", { maxBodySize: "8mb" }, async (c) => {
+  let parts = 0;
+  for await (const part of c.parts({ ...HOSTILE_FORM_LIMITS, maxFiles: 1_000_000 })) {
+    parts++;
+    if (part.kind === "file") await part.stream.cancel();
+  }
+  return c.json({ parts });
 });
 /** 4 MiB in 64 KiB chunks, for clients that go away in the middle of it. */
 app.get("/stream", (c) =>
