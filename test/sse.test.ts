@@ -1,27 +1,15 @@
 // Server-sent events on a real server: the headers proxies need, each event on the wire as soon
 // as it is sent, heartbeat comments on a quiet stream, Last-Event-ID on reconnect, the producer
 // told when the client leaves, and a clean end of the stream when the server drains.
-import { test, type TestContext } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { request, type IncomingMessage } from "node:http";
 import { App } from "../src/app/app.js";
-import { serve, type RunningServer } from "../src/server/serve.js";
 import { httpGet } from "./support/http.js";
+import { serveForTest } from "./support/serve-app.js";
 import { waitFor } from "./support/wait.js";
 
-async function start(t: TestContext, app: App, options: Parameters<typeof serve>[1] = {}): Promise<RunningServer> {
-  const server = await serve(app, {
-    port: 0,
-    host: "127.0.0.1",
-    env: "test",
-    quiet: true,
-    handleSignals: false,
-    processEnv: { FRANK_CONTAINER: "0" },
-    ...options,
-  });
-  t.after(() => server.close());
-  return server;
-}
+const start = serveForTest;
 
 /** Opens a stream and collects its text as it arrives. */
 function open(url: string, headers: Record<string, string> = {}) {

@@ -13,7 +13,10 @@ import { pathToFileURL } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const SIZE = 1024 * 1024 * 1024;
-const LIMIT_BYTES = 20 * 1024 * 1024;
+// Without backpressure the two-second pause alone would buffer most of the 1 GiB; with it the
+// server holds a few chunks. RSS also moves with when V8 collects freed chunks (30-40 MB seen
+// under load), so the bound leaves room for that and still fails by an order of magnitude.
+const LIMIT_BYTES = 48 * 1024 * 1024;
 let dir: string;
 let child: ChildProcess;
 let port: number;
@@ -122,5 +125,5 @@ test("a 1 GiB file goes to a slow reader with bounded server memory", {
   );
   assert.ok(received > SIZE, `received only ${received} bytes`);
   assert.ok(growth < LIMIT_BYTES, `server RSS grew by ${mib(growth)} MiB while streaming`);
-  assert.ok(peak - cold < 3 * LIMIT_BYTES, `server RSS grew by ${mib(peak - cold)} MiB from cold`);
+  assert.ok(peak - cold < 2 * LIMIT_BYTES, `server RSS grew by ${mib(peak - cold)} MiB from cold`);
 });

@@ -9,22 +9,14 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App } from "../src/app/app.js";
-import { serve, type RunningServer } from "../src/server/serve.js";
+import type { RunningServer } from "../src/server/serve.js";
+import { serveForTest } from "./support/serve-app.js";
 import { waitFor } from "./support/wait.js";
 
 const BOUNDARY = "frank-upload-test";
 
 async function start(t: TestContext, app: App): Promise<{ server: RunningServer; port: number }> {
-  const server = await serve(app, {
-    port: 0,
-    host: "127.0.0.1",
-    env: "test",
-    quiet: true,
-    handleSignals: false,
-    maxBodySize: "64kb",
-    processEnv: { FRANK_CONTAINER: "0" },
-  });
-  t.after(() => server.close());
+  const server = await serveForTest(t, app, { maxBodySize: "64kb" });
   return { server, port: Number(new URL(server.localUrl).port) };
 }
 

@@ -2,7 +2,7 @@
 // TCP where a client must misbehave: echo with typed params, filters and conditions on the
 // upgrade, headers on the 101, the per-message limit (1009), ping/pong dropping a silent peer,
 // hooks in order, other upgrades, and the shutdown sequence closing sockets with 1001.
-import { test, type TestContext } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { connect } from "node:net";
@@ -11,21 +11,10 @@ import { App } from "../src/app/app.js";
 import { accessLog } from "../src/middleware/access-log.js";
 import { serve, type RunningServer } from "../src/server/serve.js";
 import { httpGet } from "./support/http.js";
+import { serveForTest } from "./support/serve-app.js";
 import { waitFor } from "./support/wait.js";
 
-async function start(t: TestContext, app: App, options: Parameters<typeof serve>[1] = {}): Promise<RunningServer> {
-  const server = await serve(app, {
-    port: 0,
-    host: "127.0.0.1",
-    env: "test",
-    quiet: true,
-    handleSignals: false,
-    processEnv: { FRANK_CONTAINER: "0" },
-    ...options,
-  });
-  t.after(() => server.close());
-  return server;
-}
+const start = serveForTest;
 
 const wsUrl = (server: RunningServer, path: string) => server.localUrl.replace(/^http/, "ws").replace(/\/$/, "") + path;
 

@@ -240,7 +240,14 @@ export class Dispatch {
     }
     if (this.#routeFormLimits) c.routeFormLimits = this.#formLimitsFor(method, path);
     // As Sinatra's params, c.params holds a urlencoded form's fields before the first filter runs.
-    if (isUrlencodedForm(c.req)) return c.form().then(() => this.#filtersAndRoute(c, method, path));
+    if (isUrlencodedForm(c.req)) {
+      const next = () => this.#filtersAndRoute(c, method, path);
+      // A POST with no Content-Type is a form only if it parses as one (Rack's rule): if not, the
+      // route still reads its bytes with c.body(), and c.form() gives it the error. A declared form
+      // that does not parse is answered with its 400/413 here.
+      if (c.req.headers.has("content-type")) return c.form().then(next);
+      return c.form().then(next, next);
+    }
     return this.#filtersAndRoute(c, method, path);
   }
 

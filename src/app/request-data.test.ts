@@ -74,6 +74,19 @@ describe("params, merged as Sinatra's", () => {
 });
 
 describe("the body, read any number of times", () => {
+  it("a POST with no type that is not a form still reaches its route; a declared form over a limit is a 413", async () => {
+    const app = testApp();
+    app.post("/echo", async (c) => `${(await c.body()).byteLength} bytes, ${Object.keys(c.params).length} params`);
+    app.post("/form", async (c) => JSON.stringify(await c.form()));
+    // 4 KiB with no "=": as a form, one field name over maxFieldNameSize.
+    const bytes = new Uint8Array(4096).fill(100);
+    const echoed = await app.request("/echo", { method: "POST", body: bytes });
+    assert.deepEqual([echoed.status, await echoed.text()], [200, "4096 bytes, 0 params"]);
+    assert.equal((await app.request("/form", { method: "POST", body: bytes })).status, 413);
+    const declared = await app.request("/echo", form("d".repeat(4096)));
+    assert.equal(declared.status, 413);
+  });
+
   it("form(), json(), body() share one read", async () => {
     const app = testApp();
     app.post("/form", async (c) => {
