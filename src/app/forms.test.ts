@@ -20,8 +20,21 @@ function formApp(dir: string) {
   return app;
 }
 
-const post = (app: App, path: string, body: FormData | URLSearchParams | string, headers?: Record<string, string>) =>
-  app.request(path, { method: "POST", body, headers });
+// A FormData body is sent as its encoded bytes, as a client sends them. Request's own FormData
+// stream (undici 8, Node 26) throws "ReadableStream is already closed" from inside undici when
+// the parser cancels it at a limit, which is the test's transport failing, not frank.
+async function post(
+  app: App,
+  path: string,
+  body: FormData | URLSearchParams | string,
+  headers?: Record<string, string>,
+) {
+  if (!(body instanceof FormData)) return app.request(path, { method: "POST", body, headers });
+  const encoded = new Response(body);
+  const type = encoded.headers.get("content-type") ?? "";
+  const bytes = new Uint8Array(await encoded.arrayBuffer());
+  return app.request(path, { method: "POST", body: bytes, headers: { "content-type": type, ...headers } });
+}
 
 test("multipart names nest like urlencoded ones, into null-prototype objects", async (t) => {
   const app = formApp(uploadDir(t));
