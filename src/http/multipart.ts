@@ -6,6 +6,7 @@ import type BusboyModule from "busboy";
 import { checkFieldName, formLimitExceeded, type ResolvedFormLimits } from "./form-limits.js";
 import { HttpError } from "./http-error.js";
 import { onFirstUse } from "./on-first-use.js";
+import { drainOrClose } from "./drain-or-close.js";
 
 const busboy = onFirstUse<typeof BusboyModule>("busboy");
 
@@ -42,19 +43,6 @@ function boundaryOf(contentType: string): string {
 function checkPartName(name: string | undefined, limits: ResolvedFormLimits): void {
   if (name === undefined) throw new HttpError(400, "Malformed multipart body: a part has no name");
   checkFieldName(name, limits);
-}
-
-/** Waits until the parser wants more, or has stopped. */
-function writable(parser: NodeJS.WritableStream & { destroyed: boolean }): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      parser.off("drain", done);
-      parser.off("close", done);
-      resolve();
-    };
-    parser.on("drain", done);
-    parser.on("close", done);
-  });
 }
 
 /**
@@ -181,7 +169,7 @@ export function parseMultipart(
           parser.end();
           return;
         }
-        if (!parser.write(value) && !parser.destroyed) await writable(parser);
+        if (!parser.write(value) && !parser.destroyed) await drainOrClose(parser);
       }
     })().catch(fail);
   });

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { bufferedParts, type BufferedParts } from "../http/buffered-response.js";
+import { drainOrClose } from "../http/drain-or-close.js";
 
 /** Statuses whose responses never carry a body (RFC 9110 §6.4.1). */
 function bodyless(status: number, method: string | undefined): boolean {
@@ -82,18 +83,6 @@ function settlesThisTurn<T>(promise: Promise<T>): Promise<T | typeof STILL_STREA
   });
 }
 
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
-  });
-}
-
 /**
  * Sends a Web Response through a Node ServerResponse and tells how many body bytes went out.
  * A buffered response (a frank App's usual answer) is written at once and the count returned
@@ -164,17 +153,17 @@ async function writeStreamable(res: ServerResponse, response: Response, method: 
       }
       res.writeHead(status, statusText, headers);
       bytes += byteLength(first.value);
-      if (!res.write(first.value)) await drained(res);
+      if (!res.write(first.value)) await drainOrClose(res);
       pending = second === STILL_STREAMING ? await secondRead : second;
     } else {
       res.writeHead(status, statusText, headers);
       bytes += byteLength(first.value);
-      if (!res.write(first.value)) await drained(res);
+      if (!res.write(first.value)) await drainOrClose(res);
       pending = await reader.read();
     }
     for (let chunk = pending; !chunk.done && !res.destroyed; chunk = await reader.read()) {
       bytes += byteLength(chunk.value);
-      if (!res.write(chunk.value)) await drained(res);
+      if (!res.write(chunk.value)) await drainOrClose(res);
     }
     if (!res.destroyed) res.end();
     return bytes;

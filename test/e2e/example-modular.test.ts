@@ -5,18 +5,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { chromiumUnavailableReason, launchChromium } from "../support/chromium.js";
-import { frank, stop } from "../support/launcher.js";
+import { startExample } from "../support/launcher.js";
 import { skipUnlessAvailable } from "../support/prerequisites.js";
 
 const skip = skipUnlessAvailable(chromiumUnavailableReason());
 
 test("the modular app: log in through the middleware App, then use the mounted admin area", { skip }, async (t) => {
-  const running = frank(["examples/modular/app.ts", "-E", "production", "-o", "127.0.0.1", "-p", "0"], {
-    env: { SESSION_SECRET: "an-example-session-secret-of-32-chars-or-more" },
-  });
-  t.after(() => stop(running));
-  const url = await running.url;
-  assert.ok(url, running.output());
+  const url = await startExample(t, "modular", { SESSION_SECRET: "an-example-session-secret-of-32-chars-or-more" });
   const browser = await launchChromium();
   t.after(() => browser.close());
   const page = await browser.newPage();

@@ -4,16 +4,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { chromiumUnavailableReason, launchChromium } from "../support/chromium.js";
-import { frank, stop } from "../support/launcher.js";
+import { startExample } from "../support/launcher.js";
 import { skipUnlessAvailable } from "../support/prerequisites.js";
 
 const skip = skipUnlessAvailable(chromiumUnavailableReason());
 
 test("the SSE chat: two pages, one stream each, messages in both", { skip }, async (t) => {
-  const running = frank(["examples/sse-chat/app.ts", "-E", "production", "-o", "127.0.0.1", "-p", "0"]);
-  t.after(() => stop(running));
-  const url = await running.url;
-  assert.ok(url, running.output());
+  const url = await startExample(t, "sse-chat");
   const browser = await launchChromium();
   t.after(() => browser.close());
 

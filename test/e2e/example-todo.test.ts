@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { App } from "../../src/app/app.js";
 import { serve } from "../../src/server/serve.js";
 import { chromiumUnavailableReason, launchChromium } from "../support/chromium.js";
-import { frank, stop } from "../support/launcher.js";
+import { startExample } from "../support/launcher.js";
 import { skipUnlessAvailable } from "../support/prerequisites.js";
 
 const skip = skipUnlessAvailable(chromiumUnavailableReason());
@@ -31,12 +31,7 @@ function forger(todoUrl: string): App {
 }
 
 test("the todo app: add, validate, toggle and delete through its forms in Chromium", { skip }, async (t) => {
-  const running = frank(["examples/todo/app.ts", "-E", "production", "-o", "127.0.0.1", "-p", "0"], {
-    env: { SESSION_SECRET },
-  });
-  t.after(() => stop(running));
-  const url = await running.url;
-  assert.ok(url, running.output());
+  const url = await startExample(t, "todo", { SESSION_SECRET });
   const browser = await launchChromium();
   t.after(() => browser.close());
   const page = await browser.newPage();

@@ -1,10 +1,12 @@
 // Running the `frank` command as a user runs it, for the launcher's tests: real processes, real
 // sockets on loopback, a laptop's environment.
+import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
 import { childOutput } from "./child-output.js";
 
@@ -68,6 +70,18 @@ export async function printed(running: Frank, pattern: RegExp): Promise<void> {
 export async function stop(running: Frank, signal: NodeJS.Signals = "SIGTERM") {
   if (running.child.exitCode === null) running.child.kill(signal);
   return running.exit;
+}
+
+/**
+ * Runs `examples/<name>/app.ts` with the `frank` command as production runs it, on loopback;
+ * stopped after the test. Resolves to its URL.
+ */
+export async function startExample(t: TestContext, name: string, env?: Record<string, string>): Promise<string> {
+  const running = frank([`examples/${name}/app.ts`, "-E", "production", "-o", "127.0.0.1", "-p", "0"], { env });
+  t.after(() => stop(running));
+  const url = await running.url;
+  assert.ok(url, running.output());
+  return url;
 }
 
 /** A scratch folder that is an ES module package, for apps that must not sit in the repository. */
