@@ -9,10 +9,13 @@ export const RELOAD_CHILD = "FRANK_RELOAD_CHILD";
 export const RELOAD_SERVED_BEFORE = "FRANK_RELOAD_SERVED_BEFORE";
 
 /** What a child tells its supervisor. */
-type ChildMessage = { frank: "ready" | "failed"; watch?: WatchSet };
+type ChildMessage = { frank: "loaded" | "ready" | "failed"; watch?: WatchSet };
 
-/** The child tells its supervisor it listens (or serves the error page of an app that failed to load), and what to watch. */
-export function reportToSupervisor(state: "ready" | "failed", watchSet?: WatchSet): void {
+/**
+ * The child tells its supervisor what to watch once the app is loaded ("loaded", or "failed" for
+ * an app that did not load and gets the error page), and that it listens ("ready").
+ */
+export function reportToSupervisor(state: ChildMessage["frank"], watchSet?: WatchSet): void {
   if (process.env[RELOAD_CHILD] && process.send) process.send({ frank: state, watch: watchSet } satisfies ChildMessage);
 }
 
@@ -83,7 +86,7 @@ export function superviseWithReload(file: string, argv: string[], env: NodeJS.Pr
       child = started;
       started.on("message", (message: ChildMessage) => {
         if (message?.frank === "ready") servedBefore = true;
-        if (message?.frank !== "ready" && message?.frank !== "failed") return;
+        if (message?.frank !== "loaded" && message?.frank !== "failed") return;
         if (message.watch) {
           // After a failed load, keep watching what worked before too: the fix may be anywhere.
           const files = message.frank === "failed" ? [...watching.files, ...message.watch.files] : message.watch.files;

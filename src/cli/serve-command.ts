@@ -84,12 +84,15 @@ export async function run(args: string[]): Promise<number | undefined> {
     // page in the browser until the next change, instead of a refused connection.
     if (!(reloadChild && process.env[reloading.RELOAD_SERVED_BEFORE] && error instanceof CliError)) throw error;
     console.error(`frank: ${error.message}`);
-    await serve(await loadErrorPage(error, file), options);
     reloading.reportToSupervisor("failed", await watchSet(file));
+    await serve(await loadErrorPage(error, file), options);
     return undefined;
   }
+  // The supervisor watches the whole module graph from before the banner shows: an edit saved as
+  // soon as it does is not lost while the supervisor swaps its watches.
+  if (reloadChild) reloading.reportToSupervisor("loaded", await watchSet(file, app));
   await serve(app, options);
-  if (reloadChild) reloading.reportToSupervisor("ready", await watchSet(file, app));
+  if (reloadChild) reloading.reportToSupervisor("ready");
   return undefined;
 }
 
