@@ -1,6 +1,9 @@
 // Test timeout: 60 s: four child processes, 4 MB each through a pipe read slowly.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -71,4 +74,47 @@ test("a line longer than a batch, and non-ASCII text, arrive whole", async () =>
     `writeLineToStdout("ü".repeat(3000)); writeLineToStdout("ok"); writeLineToStdout("€".repeat(10000));`,
   );
   assert.equal(stdout, `${"ü".repeat(3000)}\nok\n${"€".repeat(10000)}\n`);
+});
+
+test("cluster workers sharing one slow pipe never cut into each other's lines", async () => {
+  // A cluster needs a script file (a worker runs process.argv[1] again).
+  const dir = await mkdtemp(join(tmpdir(), "frank-log-output-"));
+  const script = join(dir, "workers.mjs");
+  await writeFile(
+    script,
+    `import cluster from "node:cluster";
+import { writeLineToStdout } from ${JSON.stringify(OUTPUT)};
+if (cluster.isPrimary) {
+  let left = 3;
+  for (let i = 0; i < 3; i++) cluster.fork();
+  cluster.on("exit", () => { if (--left === 0) process.exit(0); });
+} else {
+  process.stdout;
+  for (let n = 0; n < 6000; n++) writeLineToStdout(JSON.stringify({ w: cluster.worker.id, n, pad: "y".repeat(170 + (n % 50)) }));
+  process.exit(0);
+}
+`,
+  );
+  try {
+    const child = spawn(process.execPath, ["--import", "tsx", script], { stdio: ["ignore", "pipe", "ignore"] });
+    child.stdout.pause();
+    await sleep(300); // the workers fill the pipe and wait for it
+    let stdout = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stdout.resume();
+    assert.equal(await new Promise((resolve) => child.on("close", resolve)), 0);
+    const lines = stdout.split("\n");
+    assert.equal(lines.pop(), "");
+    const next = new Map<number, number>();
+    for (const line of lines) {
+      const { w, n } = JSON.parse(line) as { w: number; n: number }; // throws on a cut line
+      assert.equal(n, next.get(w) ?? 0, `worker ${w}'s lines are whole and in order`);
+      next.set(w, n + 1);
+    }
+    assert.deepEqual([...next.values()], [6000, 6000, 6000]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
