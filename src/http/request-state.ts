@@ -1,5 +1,5 @@
 /**
- * Per-request state for middleware, kept off the Request object itself.
+ * Per-request state for middleware, kept on the Request under symbols of its own.
  *
  * State is stored under a private symbol on the Request (a WeakMap entry per request costs
  * several times more, most of it in the garbage collector). A middleware that replaces the
@@ -7,23 +7,28 @@
  * new request to the one it came from, so state set by an outer middleware (the
  * session, the request id) is still found from the request an inner handler sees.
  */
-const origins = new WeakMap<Request, Request>();
+// A registered symbol on the derived request, not a WeakMap: a WeakMap lookup on every request
+// that was never derived costs more than the property, and an app bundled with its own copy of
+// frank derives requests the launcher's copy must follow too.
+const ORIGIN: unique symbol = Symbol.for("frank.requestOrigin");
+
+type Derived = Request & { [ORIGIN]?: Request };
 
 /** Records that `derived` stands for `original` from here inward; returns `derived`. */
 export function deriveRequest(original: Request, derived: Request): Request {
-  origins.set(derived, original);
+  (derived as Derived)[ORIGIN] = original;
   return derived;
 }
 
 /** The request `derived` was made from, if it was. */
 export function originOf(derived: Request): Request | undefined {
-  return origins.get(derived);
+  return (derived as Derived)[ORIGIN];
 }
 
 /** The request a (possibly derived) request stands for: the one the server made. */
 export function originalRequest(req: Request): Request {
   let current = req;
-  for (let origin = origins.get(current); origin !== undefined; origin = origins.get(current)) current = origin;
+  for (let origin = originOf(current); origin !== undefined; origin = originOf(current)) current = origin;
   return current;
 }
 
@@ -36,7 +41,7 @@ export class RequestState<T> {
   }
 
   get(req: Request): T | undefined {
-    for (let current: Request | undefined = req; current; current = origins.get(current)) {
+    for (let current: Request | undefined = req; current; current = originOf(current)) {
       const value = (current as unknown as Record<symbol, T | undefined>)[this.#key];
       if (value !== undefined) return value;
     }

@@ -73,3 +73,28 @@ test("past MAX_ROUTES distinct routes the rest share one series, so a handler re
   );
   assert.equal(metrics.inFlight, 0);
 });
+
+test("runs and switches of label sets are each counted in their own series", () => {
+  const metrics = new HttpMetrics();
+  const sequence: [string, string, number][] = [
+    ["GET", "/a", 200],
+    ["GET", "/a", 200],
+    ["POST", "/a", 200],
+    ["GET", "/a", 500],
+    ["GET", "/b", 200],
+    ["GET", "/a", 200],
+    ["POST", "/a", 200],
+  ];
+  for (const [method, route, status] of sequence) {
+    metrics.started();
+    metrics.ended(method, route, status, 0.001);
+  }
+  const text = lines(metrics);
+  for (const [labels, count] of [
+    ['method="GET",route="/a",status_code="200"', 3],
+    ['method="POST",route="/a",status_code="200"', 2],
+    ['method="GET",route="/a",status_code="500"', 1],
+    ['method="GET",route="/b",status_code="200"', 1],
+  ] as const)
+    assert.ok(text.includes(`http_requests_total{${labels}} ${count}`), labels);
+});

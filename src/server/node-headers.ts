@@ -41,7 +41,11 @@ function realOf(lazy: LazyHeaders): Headers {
  * cookie onto the first line's last value).
  */
 export function rawHeaderValue(raw: readonly string[], name: string): string | null {
-  const key = name.toLowerCase();
+  return rawValueOf(raw, name.toLowerCase());
+}
+
+/** rawHeaderValue for a name already in lower case. */
+function rawValueOf(raw: readonly string[], key: string): string | null {
   const separator = key === "cookie" ? "; " : ", ";
   let value: string | null = null;
   for (let i = 0; i < raw.length; i += 2) {
@@ -52,10 +56,29 @@ export function rawHeaderValue(raw: readonly string[], name: string): string | n
   return value;
 }
 
+/**
+ * Names asked for before, in lower case. An app asks for the same few names on every request
+ * (the access log alone for three); a lookup here costs less than checking and lower-casing
+ * the name each time. Bounded, in case names come from input.
+ */
+const checkedNames = new Map<string, string>();
+const MAX_CHECKED_NAMES = 256;
+
+/** `name` in lower case when it is a valid header name, else undefined. */
+function validLowerCaseName(name: string): string | undefined {
+  let key = checkedNames.get(name);
+  if (key !== undefined) return key;
+  if (!TOKEN.test(name)) return undefined;
+  key = name.toLowerCase();
+  if (checkedNames.size < MAX_CHECKED_NAMES) checkedNames.set(name, key);
+  return key;
+}
+
 function lazyGet(this: LazyHeaders, name: string): string | null {
   const real = this[kReal];
-  if (real !== undefined || typeof name !== "string" || !TOKEN.test(name)) return (real ?? realOf(this)).get(name);
-  return rawHeaderValue(this[kIncoming].rawHeaders, name);
+  const key = real === undefined && typeof name === "string" ? validLowerCaseName(name) : undefined;
+  if (key === undefined) return (real ?? realOf(this)).get(name);
+  return rawValueOf(this[kIncoming].rawHeaders, key);
 }
 
 const lazyHeadersPrototype = lazyPrototype<LazyHeaders>(

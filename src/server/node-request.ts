@@ -230,7 +230,7 @@ const lazyRequestPrototype = lazyPrototype<LazyRequest>(
     // (Sinatra's HTTP/1.0 redirect rule); see http/client-address.ts and http/connection-info.ts.
     [CLIENT_ADDRESS]: {
       get(this: LazyRequest) {
-        return this[kIncoming].socket.remoteAddress;
+        return socketAddress(this[kIncoming]);
       },
     },
     [HTTP_VERSION]: {
@@ -279,5 +279,17 @@ export function incomingOf(request: Request): IncomingMessage | undefined {
 
 /** The address of the client's socket, for requests made by this adapter (else undefined). */
 export function clientAddress(request: Request): string | undefined {
-  return (request as Partial<LazyRequest>)[kIncoming]?.socket.remoteAddress;
+  const incoming = (request as Partial<LazyRequest>)[kIncoming];
+  return incoming === undefined ? undefined : socketAddress(incoming);
+}
+
+const kRemoteAddress = Symbol("frank.remoteAddress");
+
+/**
+ * The peer's address, kept on the socket: the access log asks on every request, and Node's
+ * getter goes through the handle each time. Kept once known; a socket's peer never changes.
+ */
+function socketAddress(incoming: IncomingMessage): string | undefined {
+  const socket = incoming.socket as IncomingMessage["socket"] & { [kRemoteAddress]?: string };
+  return (socket[kRemoteAddress] ??= socket.remoteAddress);
 }
