@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { App } from "../src/app/app.js";
 import { logError } from "../src/app/internal-methods.js";
 import { accessLog } from "../src/middleware/access-log.js";
-import { serve } from "../src/server/serve.js";
+import { serveForTest } from "./support/serve-app.js";
 
 async function until(check: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 5000;
@@ -46,19 +46,14 @@ test("a client that disconnects mid-body is a 499 in the access log, never a log
     for (let read = await reader.read(); !read.done; read = await reader.read()) bytes += read.value.byteLength;
     return `streamed ${bytes}`;
   });
-  const server = await serve(app, {
-    host: "127.0.0.1",
-    port: 0,
+  const server = await serveForTest(t, app, {
     env: "production",
-    quiet: true,
-    handleSignals: false,
     accessLog: "json",
     logging: () => ({
       accessLog: accessLog({ format: "json", write: (line) => void lines.push(JSON.parse(line)) }),
       logError: (error) => void serverErrors.push(error),
     }),
   });
-  t.after(() => server.close());
   const port = server.addresses[0].port;
 
   const cases = [

@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { App } from "../src/app/app.js";
-import { serve } from "../src/server/serve.js";
 import { rawExchange } from "./reliability/support/raw-client.js";
+import { serveForTest } from "./support/serve-app.js";
 
 const SECRET_VALUE = "SESSION-VALUE-THAT-MUST-NOT-SHOW";
 
@@ -16,14 +16,7 @@ test("two Cookie lines are one cookie list, and the error page masks the session
   app.get("/boom", () => {
     throw new Error("boom");
   });
-  const server = await serve(app, {
-    host: "127.0.0.1",
-    port: 0,
-    env: "development",
-    quiet: true,
-    handleSignals: false,
-  });
-  t.after(() => server.close());
+  const server = await serveForTest(t, app, { env: "development" });
   const port = server.addresses[0].port;
   const request = (path: string) =>
     `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: theme=dark\r\nCookie: frank.session=${SECRET_VALUE}; lang=en\r\nAccept: text/plain\r\nConnection: close\r\n\r\n`;

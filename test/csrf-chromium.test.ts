@@ -11,9 +11,10 @@ import type { Page, Response as PageResponse } from "playwright-core";
 import { App } from "../src/app/app.js";
 import { html } from "../src/app/html.js";
 import { authenticityToken, protection } from "../src/middleware/protection.js";
-import { serve } from "../src/server/serve.js";
 import { chromiumUnavailableReason, launchChromium } from "./support/chromium.js";
 import { skipUnlessAvailable } from "./support/prerequisites.js";
+import { autoSubmittingForm } from "./support/forged-form.js";
+import { serveForTest } from "./support/serve-app.js";
 
 const skip = skipUnlessAvailable(chromiumUnavailableReason());
 
@@ -66,12 +67,7 @@ function attacker(bankUrl: string): App {
   app.set({ environment: "test", publicFolder: false });
   const transfer = new URL("/transfer", bankUrl).href;
   // Plain strings: the pages are the attacker's, with nothing of a user's in them.
-  app.get(
-    "/form",
-    () => `<!doctype html><title>win a prize</title>
-      <form id="forged" method="post" action="${transfer}"><input name="amount" value="1000"></form>
-      <script>document.getElementById("forged").submit();</script>`,
-  );
+  app.get("/form", () => autoSubmittingForm(transfer, { amount: "1000" }));
   app.get(
     "/fetch",
     () => `<!doctype html><title>win a prize</title>
@@ -95,11 +91,8 @@ test("a forged form and a no-cors fetch from another origin are refused; the ban
 }, async (t) => {
   const arrivals: Arrival[] = [];
   const transfers = { count: 0 };
-  const options = { host: "127.0.0.1", port: 0, env: "test", quiet: true, handleSignals: false } as const;
-  const bankServer = await serve(bank(arrivals, transfers), options);
-  t.after(() => bankServer.close());
-  const attackerServer = await serve(attacker(bankServer.localUrl), options);
-  t.after(() => attackerServer.close());
+  const bankServer = await serveForTest(t, bank(arrivals, transfers));
+  const attackerServer = await serveForTest(t, attacker(bankServer.localUrl));
   assert.notEqual(new URL(bankServer.localUrl).origin, new URL(attackerServer.localUrl).origin);
 
   const browser = await launchChromium();

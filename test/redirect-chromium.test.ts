@@ -9,9 +9,9 @@ import type { AddressInfo } from "node:net";
 import { test } from "node:test";
 import { App } from "../src/app/app.js";
 import { isLocalUrl } from "../src/http/location.js";
-import { serve } from "../src/server/serve.js";
 import { chromiumUnavailableReason, launchChromium } from "./support/chromium.js";
 import { skipUnlessAvailable } from "./support/prerequisites.js";
+import { serveForTest } from "./support/serve-app.js";
 
 const skip = skipUnlessAvailable(chromiumUnavailableReason());
 
@@ -54,14 +54,7 @@ test("Chromium lands on frank's origin exactly when isLocalUrl() says the target
   const browser = await launchChromium({ proxy: { server: proxy, bypass: "127.0.0.1" } });
   t.after(() => browser.close());
   for (const absoluteRedirects of [true, false]) {
-    const server = await serve(redirector(absoluteRedirects), {
-      host: "127.0.0.1",
-      port: 0,
-      env: "test",
-      quiet: true,
-      handleSignals: false,
-    });
-    t.after(() => server.close());
+    const server = await serveForTest(t, redirector(absoluteRedirects));
     const own = new URL(server.localUrl).origin;
     const page = await browser.newPage();
     for (const target of TARGETS) {

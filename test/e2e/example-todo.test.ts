@@ -7,10 +7,11 @@ import { mkdir } from "node:fs/promises";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { App } from "../../src/app/app.js";
-import { serve } from "../../src/server/serve.js";
 import { chromiumUnavailableReason, launchChromium } from "../support/chromium.js";
 import { startExample } from "../support/launcher.js";
 import { skipUnlessAvailable } from "../support/prerequisites.js";
+import { autoSubmittingForm } from "../support/forged-form.js";
+import { serveForTest } from "../support/serve-app.js";
 
 const skip = skipUnlessAvailable(chromiumUnavailableReason());
 const SCREENSHOT_DIR = fileURLToPath(new URL("../../test-output/", import.meta.url));
@@ -21,12 +22,7 @@ function forger(todoUrl: string): App {
   const app = new App();
   app.set({ environment: "test", publicFolder: false });
   const action = new URL("/todos", todoUrl).href;
-  app.get(
-    "/",
-    () => `<!doctype html><title>win a prize</title>
-      <form id="forged" method="post" action="${action}"><input name="title" value="forged"></form>
-      <script>document.getElementById("forged").submit();</script>`,
-  );
+  app.get("/", () => autoSubmittingForm(action, { title: "forged" }));
   return app;
 }
 
@@ -70,14 +66,7 @@ test("the todo app: add, validate, toggle and delete through its forms in Chromi
 
   // A page of another origin posts the form with this visitor's session cookie: protection()
   // refuses it, and the list is as it was.
-  const forgery = await serve(forger(url), {
-    host: "127.0.0.1",
-    port: 0,
-    env: "test",
-    quiet: true,
-    handleSignals: false,
-  });
-  t.after(() => forgery.close());
+  const forgery = await serveForTest(t, forger(url));
   const forged = page.waitForResponse((res) => res.url().endsWith("/todos"));
   await page.goto(forgery.localUrl);
   assert.equal((await forged).status(), 403);

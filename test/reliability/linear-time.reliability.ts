@@ -30,10 +30,10 @@ import { compilePattern } from "../../src/router/pattern.js";
 import { canonicalPath } from "../../src/router/percent.js";
 import { Router } from "../../src/router/router.js";
 import { isPlainAuthority, isPlainTarget } from "../../src/server/request-url.js";
-import { serve } from "../../src/server/serve.js";
 import { contentDisposition } from "../../src/static/content-disposition.js";
 import { resolveUrlPath } from "../../src/static/safe-path.js";
 import { rawExchange } from "./support/raw-client.js";
+import { serveForTest } from "../support/serve-app.js";
 
 const MiB = 1024 * 1024;
 const BUDGET_MS = 1000;
@@ -290,14 +290,7 @@ describe("through a real socket, at the server's own limits", () => {
       return "tagged";
     });
     app.get("/go", (c) => c.redirect(String(c.query.to)));
-    const server = await serve(app, {
-      host: "127.0.0.1",
-      port: 0,
-      env: "production",
-      quiet: true,
-      handleSignals: false,
-    });
-    t.after(() => server.close());
+    const server = await serveForTest(t, app, { env: "production" });
     const port = server.addresses[0].port;
 
     const head = (target: string, headers: string) =>
