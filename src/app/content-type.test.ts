@@ -4,17 +4,11 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, test } from "node:test";
+import { after, before, test } from "node:test";
 import { App } from "./app.js";
 
-const root = mkdtempSync(join(tmpdir(), "frank-content-type-"));
-after(() => rmSync(root, { recursive: true, force: true }));
 const EXTENSIONS = ["css", "html", "js", "txt", "xml", "svg", "json", "png"];
-mkdirSync(join(root, "public"));
-for (const extension of EXTENSIONS) writeFileSync(join(root, "public", `file.${extension}`), "x");
-
 const app = new App();
-app.set({ environment: "production", root, dumpErrors: false });
 app.get("/typed/:name", (c) => {
   c.type(c.params.name);
   return "x";
@@ -24,6 +18,16 @@ app.get("/attached/:name", (c) => {
   return "x";
 });
 app.get("/sent/:name", (c) => c.sendFile(`public/file.${c.params.name}`));
+
+// The folder is made in before(), not at import: see show-exceptions.test.ts.
+let root = "";
+before(() => {
+  root = mkdtempSync(join(tmpdir(), "frank-content-type-"));
+  mkdirSync(join(root, "public"));
+  for (const extension of EXTENSIONS) writeFileSync(join(root, "public", `file.${extension}`), "x");
+  app.set({ environment: "production", root, dumpErrors: false });
+});
+after(() => rmSync(root, { recursive: true, force: true }));
 
 test("a public file, sendFile, attachment and c.type() give one Content-Type per kind of file", async () => {
   for (const extension of EXTENSIONS) {

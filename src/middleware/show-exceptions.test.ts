@@ -1,4 +1,4 @@
-import { test, after } from "node:test";
+import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,30 +11,35 @@ import { classify } from "./dev-pages/stack.js";
 
 const BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
-// The "app" is a module outside frank's src/, as a user's would be.
-const appDir = mkdtempSync(join(tmpdir(), "frank-errpage-"));
+// The "app" is a module outside frank's src/, as a user's would be. Made in before(), not at import:
+// where several test files share a process (`npm run test:unit`), a file's top level runs while
+// earlier files' tests run, and one of those points TMPDIR at a folder it then removes.
+let appDir = "";
+let loadOrder: (text: string) => unknown;
+let handler: () => unknown;
+before(async () => {
+  appDir = mkdtempSync(join(tmpdir(), "frank-errpage-"));
+  writeFileSync(
+    join(appDir, "orders.mjs"),
+    [
+      "export function loadOrder(text) {",
+      "  try {",
+      "    return JSON.parse(text);",
+      "  } catch (cause) {",
+      '    throw new RangeError("order total is negative", { cause });',
+      "  }",
+      "}",
+      "export function handler() {",
+      "  const order = undefined;",
+      "  return order.total;",
+      "}",
+      "",
+    ].join("\n"),
+  );
+  // Destructured so V8 names the frames plainly ("loadOrder", not "Module.loadOrder").
+  ({ loadOrder, handler } = await import(pathToFileURL(join(appDir, "orders.mjs")).href));
+});
 after(() => rmSync(appDir, { recursive: true, force: true }));
-writeFileSync(
-  join(appDir, "orders.mjs"),
-  [
-    "export function loadOrder(text) {",
-    "  try {",
-    "    return JSON.parse(text);",
-    "  } catch (cause) {",
-    '    throw new RangeError("order total is negative", { cause });',
-    "  }",
-    "}",
-    "export function handler() {",
-    "  const order = undefined;",
-    "  return order.total;",
-    "}",
-    "",
-  ].join("\n"),
-);
-// Destructured so V8 names the frames plainly ("loadOrder", not "Module.loadOrder").
-const { loadOrder, handler }: { loadOrder(text: string): unknown; handler(): unknown } = await import(
-  pathToFileURL(join(appDir, "orders.mjs")).href
-);
 
 function thrownByApp(): unknown {
   try {
