@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks"; // not the global getter (see exchange-end.ts)
 import { environmentFromProcess } from "../http/environment.js";
 import type { Middleware } from "../http/types.js";
 import { requestPath, splitRequestUrl } from "../http/request-path.js";

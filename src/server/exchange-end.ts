@@ -5,6 +5,10 @@
  * `exchangeEnded` once per request. Kept on the request itself: nothing allocated per request.
  */
 
+// From node:perf_hooks, not the global: Node defines global `performance` as a getter, which
+// runs on every read; this is a plain object, read once.
+import { performance } from "node:perf_hooks";
+
 const kStartedAt = Symbol("frank.exchangeStartedAt");
 const kOnEnd = Symbol("frank.exchangeOnEnd");
 

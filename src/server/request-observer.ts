@@ -1,4 +1,5 @@
 import diagnosticsChannel from "node:diagnostics_channel";
+import { performance } from "node:perf_hooks"; // not the global getter (see exchange-end.ts)
 import type { IncomingMessage } from "node:http";
 import { REQUEST_CHANNEL, type RequestMessage } from "../http/request-channels.js";
 import { routeOf } from "../http/route-record.js";
