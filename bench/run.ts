@@ -21,6 +21,7 @@ import {
   STARTUP_FRANK_LAUNCHER_COLD,
   STARTUP_FRANK_LAUNCHER_SRC,
   STARTUP_NODE_HTTP,
+  GOAL_TARGETS,
   cells,
   goals,
   type InstallSize,
@@ -46,12 +47,12 @@ if (!existsSync("/usr/bin/wrk")) {
   process.exit(1);
 }
 
-// Load generator on CPU 0 with this runner, servers on CPU 1.
+// Load generator on CPU 0 with this runner (all its threads: -a), servers on CPU 1.
 const cpuCount = availableParallelism();
 const pinned = cpuCount >= 2;
 const loadCpu = pinned ? 0 : undefined;
 const serverCpu = pinned ? 1 : undefined;
-if (pinned) execFileSync("taskset", ["-p", "-c", "0", String(process.pid)], { stdio: "ignore" });
+if (pinned) execFileSync("taskset", ["-a", "-p", "-c", "0", String(process.pid)], { stdio: "ignore" });
 else log("Only one CPU: wrk and the servers share it, so the numbers say little.");
 
 writeFixtures();
@@ -96,6 +97,17 @@ let startup: StartupResult[] = [];
 let cli: CliTiming[] = [];
 let install: InstallSize | undefined;
 let websocketEcho: WebSocketEchoResult | undefined;
+
+/**
+ * The order of one round: first the targets the goals compare (GOAL_TARGETS), back to back so
+ * the host's slow drifts hit both sides of a ratio alike, then the rest. Each group is rotated
+ * by one every round, so no target always goes first or last.
+ */
+function roundOrder(all: Running[], round: number): Running[] {
+  const rotated = (group: Running[]) => group.map((_, i) => group[(i + round) % group.length]!);
+  const compared = all.filter((r) => GOAL_TARGETS.has(r.target.name));
+  return [...rotated(compared), ...rotated(all.filter((r) => !GOAL_TARGETS.has(r.target.name)))];
+}
 
 async function stopAll(): Promise<void> {
   for (const r of running.splice(0)) {
@@ -161,7 +173,7 @@ try {
   for (let round = 0; round < options.rounds; round++) {
     log(`Round ${round + 1}/${options.rounds}...`);
     for (const scenario of scenarios) {
-      const order = running.map((_, i) => running[(i + round) % running.length]!);
+      const order = roundOrder(running, round);
       for (const r of order) {
         if (!r.valid.has(scenario.name)) continue;
         const sample = await attempt(r, scenario, load);

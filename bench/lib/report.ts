@@ -11,7 +11,7 @@ export function markdown(results: Results): string {
   const { machine, settings } = results;
   lines.push(
     `**${results.mode} run, ${results.date}** — ${machine.cpu} (${machine.cpus} CPUs), ${machine.kernel}, Node ${machine.node}, ${machine.wrk}, nginx ${machine.nginx}.`,
-    `wrk: 1 thread, ${settings.connections} connections, ${settings.seconds} s per cell, ${settings.rounds} rounds (target order rotated), ${settings.warmupSeconds} s warm-up per cell; ${settings.pinning}.`,
+    `wrk: 1 thread, ${settings.connections} connections, ${settings.seconds} s per cell, ${settings.rounds} rounds (goal targets back to back, order rotated), ${settings.warmupSeconds} s warm-up per cell; ${settings.pinning}.`,
     "Only ratios from the same run count: absolute numbers move with the machine.",
     "",
     "| scenario | target | req/s | × node:http (min–max) | p50 ms | p99 ms | server CPU µs/req | × node:http by CPU |",

@@ -121,6 +121,20 @@ export function cells(samples: Sample[]): Cell[] {
   });
 }
 
+/**
+ * The targets the throughput goals below compare with one another. The runner measures them
+ * back to back in every round (run.ts), so a slow drift of a busy host hits both sides of a
+ * goal's ratio alike. Keep in step with the pairs in goals().
+ */
+export const GOAL_TARGETS: ReadonlySet<string> = new Set([
+  BASELINE,
+  "frank",
+  "frank-log-off",
+  "frank-dev",
+  "fastify",
+  "nginx",
+]);
+
 /** The goals, judged on ratios from this run only. */
 export function goals(
   samples: Sample[],
